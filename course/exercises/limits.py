@@ -1,0 +1,69 @@
+"""Every platform limit the validators use, in one place.
+
+Marks follow /work/shared/PLATFORM-RULES.md: V verified in a primary source, S secondary
+sources only (several agree), U unverified (our own product constant). Platforms change
+their rules: when one does, change it here and nowhere else.
+"""
+
+# --- X (Twitter) -------------------------------------------------------------------------
+# Source: twitter-text config-v3.json (X's own parser); see PLATFORM-RULES.md. V
+X_MAX_WEIGHTED_LENGTH = 280  # V
+X_URL_WEIGHT = 23  # V: every URL, with or without scheme, weighs 23
+X_WEIGHT_SCALE = 100  # V: weights below are divided by this
+X_DEFAULT_WEIGHT = 200  # V: code points outside X_LIGHT_RANGES weigh 2
+# V: (first, last, weight) code point ranges that weigh 1 instead of 2
+X_LIGHT_RANGES = (
+    (0x0000, 0x10FF, 100),
+    (0x2000, 0x200D, 100),
+    (0x2010, 0x201F, 100),
+    (0x2032, 0x2037, 100),
+)
+X_EMOJI_WEIGHT_AS_ONE_SEQUENCE = True  # V: a whole emoji sequence weighs 2 (config v3)
+X_HANDLE_MAX = 15  # V: https://help.x.com/en/managing-your-account/x-username-rules
+X_DISPLAY_NAME_MAX = 50  # V: same source
+
+# --- LinkedIn (no primary source found) ------------------------------------------------
+# Source: see PLATFORM-RULES.md ("LinkedIn profile"); all S.
+LINKEDIN_POST_MAX = 3000  # S
+LINKEDIN_HEADLINE_MAX = 220  # S
+LINKEDIN_ABOUT_MAX = 2600  # S
+LINKEDIN_ABOUT_PREVIEW_MIN = 265  # S: about 265-320 characters show before "see more"
+LINKEDIN_ABOUT_PREVIEW_MAX = 320  # S
+LINKEDIN_ABOUT_PREVIEW_WARN = 300  # U: our threshold for the "see more" advice
+LINKEDIN_ABOUT_MIN_SENTENCES = 2  # U: our teaching rule, not LinkedIn's
+
+# --- Facebook ----------------------------------------------------------------------------
+# Source: https://www.facebook.com/help/ (post length 63,206 is widely quoted, no current
+# primary page found). S
+FACEBOOK_POST_MAX = 63206  # S
+# Source: https://www.facebook.com/help/519912414718764 (Page name standards); see
+# PLATFORM-RULES.md. Length itself: U ("75 characters is often quoted").
+FACEBOOK_PAGE_NAME_MAX = 75  # U
+FACEBOOK_PAGE_NAME_MAX_PARENTHESISED_WORDS = 2  # V
+# Source: https://www.facebook.com/help/105399436216001 (username rules); see PLATFORM-RULES.md
+FACEBOOK_USERNAME_MIN = 5  # V
+FACEBOOK_USERNAME_MAX = 50  # S
+# Source: Graph API Page field `about`; see PLATFORM-RULES.md
+FACEBOOK_ABOUT_MAX = 100  # V
+FACEBOOK_MAX_CATEGORIES = 3  # U
+# Our own rule for what counts as "excessive capitals" in a Page name. U
+FACEBOOK_PAGE_NAME_CAPS_WORD_MAX = 4  # U: an all-caps word longer than this must be an acronym
+FACEBOOK_PAGE_NAME_CAPS_SHARE_MAX = 0.5  # U: more than half the letters capitals is an error
+
+# --- Exercises (our product constants) ----------------------------------------------------
+# U: answers longer than this are not analysed further (keeps validators fast on junk).
+ANSWER_MAX_CHARS = 100_000  # U
+THREAD_MIN_POSTS = 3  # U: from the issue ("3-10")
+THREAD_MAX_POSTS = 10  # U
+POST_DEFAULT_MIN_HASHTAGS = 1  # U
+POST_DEFAULT_MAX_HASHTAGS = 3  # U
+
+#: Post length limit per platform, by the platform key used in exercise parameters.
+POST_MAX_LENGTH = {
+    "x": X_MAX_WEIGHTED_LENGTH,
+    "linkedin": LINKEDIN_POST_MAX,
+    "facebook": FACEBOOK_POST_MAX,
+}
+
+PLATFORMS = tuple(POST_MAX_LENGTH)
+PLATFORM_LABELS = {"x": "X (Twitter)", "linkedin": "LinkedIn", "facebook": "Facebook"}

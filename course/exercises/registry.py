@@ -1,0 +1,165 @@
+"""The registry of exercise kinds: one entry per kind, enough to build its form generically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from . import crisis, page_setup, post, profile, thread
+from .findings import Finding, Result
+from .limits import PLATFORM_LABELS
+from .params import check_params, coerce
+
+WIDGETS = ("text", "textarea", "select", "posts")
+
+
+@dataclass(frozen=True)
+class AnswerField:
+    """One answer field; `widget` is one of WIDGETS, `choices` (value, label) pairs for select."""
+
+    name: str
+    label: str
+    widget: str = "text"
+    help: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ExerciseKind:
+    name: str
+    label: str
+    fields: tuple[AnswerField, ...]
+    defaults: Mapping = field(default_factory=dict)
+    describer: Callable[[dict], list[str]] = field(default=lambda params: [], repr=False)
+    validator: Callable[[Mapping, dict], list[Finding]] = field(
+        default=lambda answer, params: [], repr=False
+    )
+
+    def describe(self, params=None) -> list[str]:
+        """The rules that apply, in plain sentences, shown before the learner answers."""
+        return self.describer(coerce(self.defaults, params))
+
+    def validate(self, answer, params=None) -> Result:
+        return Result(tuple(self.validator(answer, coerce(self.defaults, params))))
+
+
+def _pairs(values) -> tuple[tuple[str, str], ...]:
+    return tuple((v, v) for v in values)
+
+
+KINDS: dict[str, ExerciseKind] = {
+    "post": ExerciseKind(
+        "post",
+        "Write a post",
+        (
+            AnswerField(
+                "text",
+                "Your post",
+                "textarea",
+                "Write the post as you would publish it, hashtags and link included.",
+            ),
+        ),
+        post.DEFAULTS,
+        post.describe,
+        post.validate,
+    ),
+    "page_setup": ExerciseKind(
+        "page_setup",
+        "Set up a Facebook Page",
+        (
+            AnswerField("name", "Page name", "text", "Your clinic's name as people know it."),
+            AnswerField("category", "Category", "select", "", _pairs(page_setup.CATEGORIES)),
+            AnswerField("username", "Username", "text", "Letters, digits and periods only."),
+            AnswerField("about", "About", "textarea", "Up to 100 characters: what you offer."),
+            AnswerField("website", "Website", "text", "Starting with https://"),
+            AnswerField("phone", "Phone", "text", "The clinic's public number."),
+            AnswerField("email", "Email", "text", "The clinic's public address."),
+            AnswerField(
+                "call_to_action",
+                "Button",
+                "select",
+                "What visitors should do next.",
+                _pairs(page_setup.CALLS_TO_ACTION),
+            ),
+        ),
+        page_setup.DEFAULTS,
+        page_setup.describe,
+        page_setup.validate,
+    ),
+    "profile": ExerciseKind(
+        "profile",
+        "Write a LinkedIn profile",
+        (
+            AnswerField("headline", "Headline", "text", "Your role and specialty, in one line."),
+            AnswerField("about", "About", "textarea", "Who you are and what you care about."),
+            AnswerField("role", "Role", "text", "e.g. Registered Nurse"),
+            AnswerField("specialty", "Specialty", "text", "e.g. Cardiology"),
+        ),
+        profile.DEFAULTS,
+        profile.describe,
+        profile.validate,
+    ),
+    "crisis_update": ExerciseKind(
+        "crisis_update",
+        "Write a crisis update",
+        (
+            AnswerField(
+                "text",
+                "Your update",
+                "textarea",
+                "Say what happened, where, what people should do, and link an official source.",
+            ),
+        ),
+        crisis.DEFAULTS,
+        crisis.describe,
+        crisis.validate,
+    ),
+    "live_thread": ExerciseKind(
+        "live_thread",
+        "Write a live thread",
+        (
+            AnswerField("posts", "Posts", "posts", "One post per box, numbered 1/5, 2/5, ..."),
+            AnswerField(
+                "threaded",
+                "Posted as replies in one thread?",
+                "select",
+                "Choose yes if you numbered nothing because each post replies to the one before.",
+                (("no", "No"), ("yes", "Yes")),
+            ),
+        ),
+        thread.DEFAULTS,
+        thread.describe,
+        thread.validate,
+    ),
+}
+
+PLATFORM_CHOICES = tuple(PLATFORM_LABELS.items())
+
+
+def get_kind(kind: str) -> ExerciseKind:
+    """The registered kind; ValueError for an unknown one (a programmer error)."""
+    try:
+        return KINDS[kind]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown exercise kind {kind!r}; expected one of {sorted(KINDS)}"
+        ) from None
+
+
+def merged_params(kind: str, params=None) -> dict:
+    """The kind's defaults overlaid with `params` (bad values fall back to the default)."""
+    return coerce(get_kind(kind).defaults, params)
+
+
+def validate_params(kind: str, params) -> list[Finding]:
+    """Findings for the trainer's editor, one per bad or unknown parameter (field = its name)."""
+    return check_params(get_kind(kind).defaults, params)
+
+
+def check(kind: str, answer, params=None) -> Result:
+    """Validate a learner's `answer` (field name -> text) for an exercise of `kind`.
+
+    Never raises for a bad answer: junk gives findings. Raises ValueError only for an
+    unknown kind or an unknown platform parameter.
+    """
+    return get_kind(kind).validate(answer, params)
