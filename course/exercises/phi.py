@@ -273,6 +273,32 @@ _STAFF_BEFORE = re.compile(
 
 # --- contact details -------------------------------------------------------------------------
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_SHARED_MAILBOXES = {
+    "info",
+    "contact",
+    "hello",
+    "appointments",
+    "bookings",
+    "booking",
+    "office",
+    "reception",
+    "enquiries",
+    "inquiries",
+    "help",
+    "support",
+    "press",
+    "media",
+    "team",
+    "news",
+    "admin",
+    "frontdesk",
+    "front.desk",
+    "clinic",
+    "pharmacy",
+    "feedback",
+    "pals",
+    "communications",
+}
 _STREET_SUFFIX = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl"
     r"|terrace|circle|cir|highway|hwy|parkway|pkwy|square|sq|crescent|close|grove|gardens"
@@ -495,7 +521,15 @@ def find_phi(
             continue
         out.add("age", m.start(), m.end())
     for m in _EMAIL_RE.finditer(text):
-        out.add("email", m.start(), m.end(), _contact_severity(text, m.start(), m.end()))
+        severity = _contact_severity(text, m.start(), m.end())
+        local, _, domain = m.group(0).lower().partition("@")
+        # A named person's address at a webmail host is never the organisation's contact.
+        if not (
+            local.split("+")[0] in _SHARED_MAILBOXES
+            or is_official(domain, organisation_domain, official_domains)
+        ):
+            severity = ERROR
+        out.add("email", m.start(), m.end(), severity)
     for m in STREET_ADDRESS_RE.finditer(text):
         out.add("address", m.start(), m.end(), _contact_severity(text, m.start(), m.end()))
     for m in _ZIP_RE.finditer(text):
