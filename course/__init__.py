@@ -1,0 +1,89 @@
+"""Social Rounds: social-media training for healthcare staff."""
+
+import os
+
+from flask import Flask
+
+from . import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, commands, error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _load_settings(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_navigation(app)
+    _register_commands(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    return app
+
+
+def _load_settings(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", config.default_database_uri(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (register every table)
+    from .auth.sessions import load_user
+    from .database import configure_sqlite
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .learn import bp as learn_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+
+
+def _register_navigation(app: Flask) -> None:
+    from .navigation import register_navigation
+
+    register_navigation(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from .cli import course_cli
+
+    app.cli.add_command(course_cli)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from .errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def _register_security_headers(app: Flask) -> None:
+    from .security import add_security_headers
+
+    app.after_request(add_security_headers)

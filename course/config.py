@@ -1,0 +1,52 @@
+"""Settings: defaults here, then instance/config.py, then the environment, then tests."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A slow quiz must not lose its answers: the CSRF token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    #: Failed sign-ins allowed per address in SIGN_IN_WINDOW before we stop hashing.
+    SIGN_IN_MAX_FAILURES = 5
+    SIGN_IN_WINDOW = timedelta(minutes=15)
+    REPORT_PAGE_SIZE = 50
+
+
+def from_environment() -> dict:
+    """Settings taken from environment variables, where set."""
+    settings: dict = {}
+    if key := os.environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = key
+    if url := os.environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = url
+    if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes"}:
+        settings.update(
+            SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
+        )
+    return settings
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the generated secret key from instance/, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def default_database_uri(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'social-rounds.sqlite3'}"

@@ -1,0 +1,46 @@
+"""Engine settings that make SQLite safe under several worker processes.
+
+Measured on this machine class (../shared/DESIGN.md): without a busy timeout most concurrent
+writes fail with "database is locked"; read-then-write transactions fail even with one unless
+they take the write lock up front. So: WAL, a busy timeout, foreign keys on, and
+`BEGIN IMMEDIATE` for every transaction that may write.
+"""
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import Engine, event
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view):
+    """Mark a view that writes on GET (a lesson read), so its transaction takes the lock."""
+    view.writes_database = True
+    return view
+
+
+def _may_write() -> bool:
+    if not has_request_context():
+        return True  # CLI commands and services called outside a request
+    if request.method not in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "writes_database", False)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Install the pragmas and the locking rule on a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below issue BEGIN, not the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")

@@ -1,0 +1,207 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import exercises
+from ..database import writes_on_get
+from ..extensions import db
+from ..models import AttemptState, Module, ProgressStatus, QuizAttempt
+from ..services import catalog, practice, progress, quiz
+from . import bp
+from .forms import (
+    StartQuizForm,
+    answers_from,
+    exercise_answer,
+    exercise_form,
+    form_field_name,
+    quiz_form,
+)
+
+
+def _module_or_404(slug: str):
+    return catalog.published_module(slug) or abort(404)
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    cards = progress.dashboard(current_user.id)
+    return render_template("learn/dashboard.html", cards=cards)
+
+
+@bp.get("/modules/<slug>")
+@login_required
+def show_module(slug):
+    module = _module_or_404(slug)
+    return render_template(
+        "learn/module.html",
+        module=module,
+        revision=module.published,
+        standing=progress.standing(current_user.id, module),
+        attempts=quiz.attempt_history(current_user.id, module.id),
+        open_attempt=quiz.open_attempt(current_user.id, module.id),
+    )
+
+
+@bp.get("/modules/<slug>/continue")
+@login_required
+def continue_module(slug):
+    """Take the learner to the first thing left to do in the module."""
+    module = _module_or_404(slug)
+    standing = progress.standing(current_user.id, module)
+    for lesson in module.published.lessons:
+        if lesson.key not in standing.read_keys:
+            return redirect(url_for(".show_lesson", slug=slug, key=lesson.key))
+    if standing.quiz_passed_at is None:
+        return redirect(url_for(".take_quiz", slug=slug))
+    for exercise in module.published.exercises:
+        if exercise.key not in standing.passed_exercise_keys:
+            return redirect(url_for(".do_exercise", slug=slug, key=exercise.key))
+    return redirect(url_for(".show_module", slug=slug))
+
+
+@bp.get("/modules/<slug>/lessons/<key>")
+@writes_on_get
+@login_required
+def show_lesson(slug, key):
+    module = _module_or_404(slug)
+    lessons = module.published.lessons
+    index = next((i for i, lesson in enumerate(lessons) if lesson.key == key), None)
+    if index is None:
+        abort(404)
+    lesson = lessons[index]
+    progress.record_lesson_read(current_user.id, module, lesson)
+    return render_template(
+        "learn/lesson.html",
+        module=module,
+        lesson=lesson,
+        number=index + 1,
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+    )
+
+
+@bp.get("/modules/<slug>/quiz")
+@login_required
+def take_quiz(slug):
+    module = _module_or_404(slug)
+    attempt = quiz.open_attempt(current_user.id, module.id)
+    if attempt is None or attempt.revision_number != module.published.number:
+        return render_template(
+            "learn/quiz_start.html",
+            module=module,
+            form=StartQuizForm(),
+            attempts=quiz.attempt_history(current_user.id, module.id),
+        )
+    return render_template(
+        "learn/quiz.html", module=module, attempt=attempt, form=quiz_form(attempt.questions)
+    )
+
+
+@bp.post("/modules/<slug>/quiz")
+@login_required
+def start_quiz(slug):
+    module = _module_or_404(slug)
+    if StartQuizForm().validate_on_submit():
+        quiz.start_attempt(current_user.id, module)
+    return redirect(url_for(".take_quiz", slug=slug))
+
+
+@bp.post("/modules/<slug>/quiz/<int:attempt_id>")
+@login_required
+def submit_quiz(slug, attempt_id):
+    module = _module_or_404(slug)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
+        abort(404)
+    if attempt.state is AttemptState.SUBMITTED:
+        flash("These answers were already submitted; here is the result.", "info")
+        return redirect(url_for(".show_result", attempt_id=attempt.id))
+    form = quiz_form(attempt.questions)
+    if not form.validate_on_submit():
+        flash("Please answer every question; the ones left are marked below.", "error")
+        return render_template("learn/quiz.html", module=module, attempt=attempt, form=form), 422
+    answers = quiz.clean_answers(attempt.questions, answers_from(form, attempt.questions))
+    if quiz.submit_attempt(attempt, answers):
+        if progress.refresh(current_user.id, module):
+            flash(f"Module complete: {module.published.title}. Well done!", "success")
+    else:
+        flash("These answers were already submitted; here is the result.", "info")
+    return redirect(url_for(".show_result", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def show_result(attempt_id):
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    if attempt.state is not AttemptState.SUBMITTED:
+        return redirect(url_for(".dashboard"))
+    module = _module_or_404_by_id(attempt.module_id)
+    grade = quiz.grade(attempt.questions, attempt.answers or {}, attempt.pass_mark)
+    standing = progress.standing(current_user.id, module)
+    return render_template(
+        "learn/result.html",
+        module=module,
+        attempt=attempt,
+        grade=grade,
+        results=dict(zip([q["key"] for q in attempt.questions], grade.questions, strict=True)),
+        completed=standing.status is ProgressStatus.COMPLETED,
+        next_card=_next_module_card(module.slug),
+    )
+
+
+def _module_or_404_by_id(module_id: int):
+    module = db.session.get(Module, module_id)
+    if module is None or module.published is None:
+        abort(404)
+    return _module_or_404(module.slug)
+
+
+def _next_module_card(slug: str):
+    """The first module after this one that the learner has not completed."""
+    cards = progress.dashboard(current_user.id)
+    after = False
+    for card in cards + cards:
+        if after and card.slug != slug and card.status is not ProgressStatus.COMPLETED:
+            return card
+        after = after or card.slug == slug
+    return None
+
+
+def _exercise_or_404(module, key: str):
+    exercise = next((e for e in module.published.exercises if e.key == key), None)
+    return exercise or abort(404)
+
+
+@bp.route("/modules/<slug>/exercises/<key>", methods=["GET", "POST"])
+@login_required
+def do_exercise(slug, key):
+    module = _module_or_404(slug)
+    exercise = _exercise_or_404(module, key)
+    kind = exercises.KINDS[exercise.kind]
+    params = exercises.merged_params(exercise.kind, exercise.params)
+    form = exercise_form(kind, params)
+    findings_by_field: dict = {}
+    submission = None
+    if form.validate_on_submit():
+        answer = exercise_answer(form, kind, params)
+        submission, newly_completed = practice.submit(current_user.id, module, exercise, answer)
+        for finding in submission.findings:
+            findings_by_field.setdefault(form_field_name(finding["field"]), []).append(finding)
+        if newly_completed:
+            flash(f"Module complete: {module.published.title}. Well done!", "success")
+    history = practice.submissions(current_user.id, module.id, exercise.key)
+    status = 200 if submission is None or submission.passed else 422
+    return render_template(
+        "learn/exercise.html",
+        module=module,
+        exercise=exercise,
+        kind=kind,
+        rules=kind.describe(params),
+        phi_limits=exercises.PHI_LIMITS,
+        form=form,
+        submission=submission,
+        findings_by_field=findings_by_field,
+        history=history,
+    ), status

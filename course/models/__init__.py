@@ -1,0 +1,48 @@
+"""All models, imported here so Alembic and the app see every table."""
+
+from .compliance import Assignment, AuditEvent, Certificate
+from .content import (
+    Choice,
+    Exercise,
+    Lesson,
+    Module,
+    ModuleRevision,
+    Question,
+    QuestionType,
+    RevisionState,
+)
+from .people import ApiToken, Department, Role, SignInAttempt, User, UserRole
+from .progress import (
+    AttemptState,
+    ExerciseSubmission,
+    LessonRead,
+    ModuleProgress,
+    ProgressStatus,
+    QuizAttempt,
+)
+
+__all__ = [
+    "ApiToken",
+    "Assignment",
+    "AttemptState",
+    "AuditEvent",
+    "Certificate",
+    "Choice",
+    "Department",
+    "Exercise",
+    "ExerciseSubmission",
+    "Lesson",
+    "LessonRead",
+    "Module",
+    "ModuleProgress",
+    "ModuleRevision",
+    "ProgressStatus",
+    "Question",
+    "QuestionType",
+    "QuizAttempt",
+    "RevisionState",
+    "Role",
+    "SignInAttempt",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,64 @@
+"""Compliance: assignments with due dates, certificates, and the audit trail."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .content import Module
+from .types import utcnow
+
+
+class Assignment(db.Model):
+    """A module required of a department or of one learner by a due date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    due_on: Mapped[date]
+    #: After this many months a completion expires and the module is due again.
+    recert_months: Mapped[int | None]
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    module: Mapped[Module] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("(department_id IS NULL) <> (user_id IS NULL)", name="one_target"),
+    )
+
+
+class Certificate(db.Model):
+    """Issued on completing a module; public verification by its unguessable code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    revision_number: Mapped[int]
+    #: Copied at issue time: a certificate says what was true when it was issued.
+    learner_name: Mapped[str] = mapped_column(String(120))
+    module_title: Mapped[str] = mapped_column(String(200))
+    score: Mapped[int | None]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_certificate_user_module", "user_id", "module_id"),)
+
+
+class AuditEvent(db.Model):
+    """One line per change a person makes: who, when, what."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    #: What was changed, as "kind:id", e.g. "module:3".
+    subject: Mapped[str] = mapped_column(String(80), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,99 @@
+"""People: accounts, roles, departments, API tokens and sign-in throttling."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import enum_type, utcnow
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+#: Which departments a manager answers for.
+manager_department = Table(
+    "manager_department",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("department.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Department(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    members: Mapped[list["User"]] = relationship(back_populates="department")
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased, so sign-in is case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department | None] = relationship(back_populates="members")
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    managed_departments: Mapped[list[Department]] = relationship(secondary=manager_department)
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+
+class UserRole(db.Model):
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(enum_type(Role), primary_key=True)
+
+
+class ApiToken(db.Model):
+    """A manager's token for the read-only report API; only its hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    #: First characters of the token, shown so its owner can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class SignInAttempt(db.Model):
+    """Failed sign-ins, kept in the database so every worker process sees them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    remote_addr: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_at", "email", "attempted_at"),
+        Index("ix_sign_in_attempt_addr_at", "remote_addr", "attempted_at"),
+    )

@@ -1,0 +1,114 @@
+"""Progress: what each learner read, answered and submitted, kept as evidence.
+
+Attempts and submissions store a snapshot of what the learner saw, so later content edits
+never change a recorded result. ModuleProgress is a per-learner summary, recomputed from the
+evidence after every event, that dashboards and reports read with one indexed query.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import Json, enum_type, utcnow
+
+
+class ProgressStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class AttemptState(StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
+
+
+class LessonRead(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    lesson_key: Mapped[str] = mapped_column(String(80))
+    #: The module revision the learner read it in.
+    revision_number: Mapped[int]
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "lesson_key", "revision_number"),)
+
+
+class QuizAttempt(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    revision_number: Mapped[int]
+    state: Mapped[AttemptState] = mapped_column(enum_type(AttemptState))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    #: The questions and choices in the order this learner saw them, with the right answers.
+    questions: Mapped[list] = mapped_column(Json)
+    #: question key -> list of choice ids picked.
+    answers: Mapped[dict | None] = mapped_column(Json)
+    correct_count: Mapped[int | None]
+    question_count: Mapped[int]
+    #: Percentage, 0-100.
+    score: Mapped[int | None]
+    pass_mark: Mapped[int]
+    passed: Mapped[bool | None]
+
+    __table_args__ = (Index("ix_quiz_attempt_user_module", "user_id", "module_id", "state"),)
+
+
+class ExerciseSubmission(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    exercise_key: Mapped[str] = mapped_column(String(80))
+    revision_number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(40))
+    #: The task as the learner saw it: title and validator parameters.
+    exercise: Mapped[dict] = mapped_column(Json)
+    answer: Mapped[dict] = mapped_column(Json)
+    findings: Mapped[list] = mapped_column(Json)
+    passed: Mapped[bool]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_exercise_submission_user_module", "user_id", "module_id", "exercise_key"),
+    )
+
+
+class ModuleProgress(db.Model):
+    """One learner's standing in one module, derived from the evidence above."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("module.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[ProgressStatus] = mapped_column(enum_type(ProgressStatus))
+    lessons_read: Mapped[int] = mapped_column(default=0)
+    exercises_passed: Mapped[int] = mapped_column(default=0)
+    best_score: Mapped[int | None]
+    started_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime | None]
+    #: Where "continue" takes the learner back to.
+    last_lesson_key: Mapped[str | None] = mapped_column(String(80))
+    completed_at: Mapped[datetime | None]
+    completed_revision: Mapped[int | None]
+    #: Set when a publication requiring retraining re-opened a completed module.
+    reopened_reason: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        # Covers the report's aggregate: it reads only these columns.
+        Index(
+            "ix_module_progress_report",
+            "module_id",
+            "user_id",
+            "status",
+            "completed_at",
+            "best_score",
+        ),
+    )

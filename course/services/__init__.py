@@ -1,0 +1,1 @@
+"""Business rules. Plain inputs, plain outputs, no request objects."""

@@ -1,0 +1,508 @@
+"""The module file format: parse, validate, write, and load into the database.
+
+A module file is YAML front matter (settings, questions, exercises) between two `---` lines,
+then the lessons in Markdown, each starting with a `# Title` line, optionally `# Title {#key}`.
+The same format is what the curriculum ships in and what trainers export and import.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    Choice,
+    Exercise,
+    Lesson,
+    Module,
+    ModuleRevision,
+    Question,
+    QuestionType,
+    RevisionState,
+)
+from .rendering import render_markdown
+
+CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "content"
+_LESSON_HEADING = re.compile(r"^# (?P<title>.+?)(?:\s*\{#(?P<key>[a-z0-9][a-z0-9-]*)\})?\s*$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+@dataclass
+class ContentError(Exception):
+    """Every problem found in one file, each as (line, message)."""
+
+    filename: str
+    problems: list[tuple[int | None, str]]
+
+    def __str__(self) -> str:
+        return "\n".join(
+            f"{self.filename}:{line or '?'}: {message}" for line, message in self.problems
+        )
+
+
+@dataclass
+class ChoiceSpec:
+    text: str
+    correct: bool = False
+    feedback: str = ""
+
+
+@dataclass
+class QuestionSpec:
+    key: str
+    type: QuestionType
+    prompt: str
+    choices: list[ChoiceSpec]
+    explanation: str = ""
+
+
+@dataclass
+class LessonSpec:
+    key: str
+    title: str
+    markdown: str
+
+
+@dataclass
+class ExerciseSpec:
+    key: str
+    kind: str
+    title: str
+    instructions: str = ""
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: str
+    summary: str = ""
+    source: str = ""
+    order: int = 0
+    pass_mark: int = 80
+    quiz_size: int | None = None
+    estimated_minutes: int = 15
+    lessons: list[LessonSpec] = field(default_factory=list)
+    questions: list[QuestionSpec] = field(default_factory=list)
+    exercises: list[ExerciseSpec] = field(default_factory=list)
+
+
+class _LineDict(dict):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line each mapping starts on."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = _LineDict(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+def parse_module(text: str, filename: str = "module.md") -> ModuleSpec:
+    """Parse and check one module file; raises ContentError listing every problem."""
+    problems: list[tuple[int | None, str]] = []
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(filename, [(1, "the file must start with a '---' line")])
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise ContentError(filename, [(1, "the front matter has no closing '---' line")]) from None
+    try:
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_LineLoader)  # noqa: S506 (safe subclass)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else None
+        raise ContentError(
+            filename, [(line, f"the front matter is not valid YAML: {error}")]
+        ) from None
+    if not isinstance(meta, dict):
+        raise ContentError(filename, [(2, "the front matter must be a mapping of settings")])
+
+    def offset(mapping) -> int | None:
+        return mapping.line + 1 if isinstance(mapping, _LineDict) else None
+
+    spec = ModuleSpec(slug="", title="")
+    for name in ("slug", "title"):
+        value = meta.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems.append((offset(meta), f"'{name}' is required"))
+        else:
+            setattr(spec, name, value.strip())
+    if spec.slug and not _KEY.match(spec.slug):
+        problems.append((offset(meta), "'slug' must be lower-case letters, digits and hyphens"))
+    spec.summary = str(meta.get("summary") or "").strip()
+    spec.source = str(meta.get("source") or "").strip()
+    for name, low, high in (
+        ("order", 0, 10_000),
+        ("pass_mark", 1, 100),
+        ("estimated_minutes", 1, 600),
+        ("quiz_size", 1, 500),
+    ):
+        if name not in meta or (name == "quiz_size" and meta[name] is None):
+            continue
+        value = meta[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            problems.append((offset(meta), f"'{name}' must be a whole number from {low} to {high}"))
+        else:
+            setattr(spec, name, value)
+
+    spec.lessons = _parse_lessons(lines[end + 1 :], end + 2, problems)
+    spec.questions = _parse_questions(meta.get("questions") or [], offset, problems)
+    spec.exercises = _parse_exercises(meta.get("exercises") or [], offset, problems)
+    if spec.quiz_size and spec.quiz_size > len(spec.questions):
+        problems.append(
+            (
+                offset(meta),
+                f"'quiz_size' is {spec.quiz_size} but there are only "
+                f"{len(spec.questions)} questions",
+            )
+        )
+    if problems:
+        raise ContentError(filename, problems)
+    return spec
+
+
+def _parse_lessons(body: list[str], first_line: int, problems) -> list[LessonSpec]:
+    lessons: list[LessonSpec] = []
+    current: tuple[int, str, str] | None = None
+    text: list[str] = []
+    seen: set[str] = set()
+
+    def close():
+        if current is None:
+            return
+        line, title, key = current
+        if key in seen:
+            problems.append((line, f"lesson key '{key}' is used twice"))
+        seen.add(key)
+        markdown = "\n".join(text).strip()
+        if not markdown:
+            problems.append((line, f"lesson '{title}' has no text"))
+        lessons.append(LessonSpec(key=key, title=title, markdown=markdown))
+
+    for index, raw in enumerate(body):
+        match = _LESSON_HEADING.match(raw)
+        if match:
+            close()
+            key = match["key"] or f"lesson-{len(lessons) + 1}"
+            current, text = (first_line + index, match["title"].strip(), key), []
+        elif current is not None:
+            text.append(raw)
+        elif raw.strip():
+            problems.append((first_line + index, "text before the first '# Lesson title' line"))
+    close()
+    if not lessons:
+        problems.append((first_line, "the module has no lessons ('# Lesson title' lines)"))
+    return lessons
+
+
+def _parse_questions(items, offset, problems) -> list[QuestionSpec]:
+    if not isinstance(items, list):
+        problems.append((None, "'questions' must be a list"))
+        return []
+    questions: list[QuestionSpec] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items, start=1):
+        line = offset(item)
+        if not isinstance(item, dict):
+            problems.append((line, f"question {number} must be a mapping"))
+            continue
+        key = str(item.get("key") or f"q{number}")
+        if not _KEY.match(key) or key in seen:
+            problems.append((line, f"question {number}: key '{key}' is invalid or used twice"))
+        seen.add(key)
+        try:
+            kind = QuestionType(item.get("type", "single"))
+        except ValueError:
+            problems.append(
+                (line, f"question {number}: type must be single, multiple or true_false")
+            )
+            continue
+        prompt = str(item.get("prompt") or "").strip()
+        if not prompt:
+            problems.append((line, f"question {number}: 'prompt' is required"))
+        choices = [
+            ChoiceSpec(
+                text=str(c.get("text", "")).strip(),
+                correct=bool(c.get("correct", False)),
+                feedback=str(c.get("feedback") or "").strip(),
+            )
+            for c in item.get("choices") or []
+            if isinstance(c, dict)
+        ]
+        for message in choice_problems(kind, choices):
+            problems.append((line, f"question {number}: {message}"))
+        questions.append(
+            QuestionSpec(
+                key=key,
+                type=kind,
+                prompt=prompt,
+                choices=choices,
+                explanation=str(item.get("explanation") or "").strip(),
+            )
+        )
+    return questions
+
+
+def choice_problems(kind: QuestionType, choices: list[ChoiceSpec]) -> list[str]:
+    """The rules every question's choices must meet, as messages (empty when fine)."""
+    problems = []
+    correct = sum(c.correct for c in choices)
+    if len(choices) < 2:
+        problems.append("give at least two choices")
+    if any(not c.text for c in choices):
+        problems.append("every choice needs a text")
+    if correct == 0:
+        problems.append("mark at least one choice as correct")
+    elif kind is not QuestionType.MULTIPLE and correct > 1:
+        problems.append("a single-answer question has exactly one correct choice")
+    if kind is QuestionType.TRUE_FALSE and [c.text for c in choices] != ["True", "False"]:
+        problems.append("a true/false question has exactly the choices True and False")
+    return problems
+
+
+def _parse_exercises(items, offset, problems) -> list[ExerciseSpec]:
+    from ..exercises import KINDS, validate_params
+
+    if not isinstance(items, list):
+        problems.append((None, "'exercises' must be a list"))
+        return []
+    exercises: list[ExerciseSpec] = []
+    for number, item in enumerate(items, start=1):
+        line = offset(item)
+        if not isinstance(item, dict):
+            problems.append((line, f"exercise {number} must be a mapping"))
+            continue
+        kind = str(item.get("kind") or "")
+        if kind not in KINDS:
+            problems.append((line, f"exercise {number}: kind must be one of {', '.join(KINDS)}"))
+            continue
+        params = item.get("params") or {}
+        if not isinstance(params, dict):
+            problems.append((line, f"exercise {number}: 'params' must be a mapping"))
+            continue
+        for finding in validate_params(kind, params):
+            problems.append((line, f"exercise {number}: {finding.message}"))
+        key = str(item.get("key") or f"exercise-{number}")
+        if not _KEY.match(key):
+            problems.append((line, f"exercise {number}: key '{key}' is invalid"))
+        exercises.append(
+            ExerciseSpec(
+                key=key,
+                kind=kind,
+                title=str(item.get("title") or KINDS[kind].label).strip(),
+                instructions=str(item.get("instructions") or "").strip(),
+                params=dict(params),
+            )
+        )
+    return exercises
+
+
+def write_module(spec: ModuleSpec) -> str:
+    """The file text for a module; parse_module(write_module(s)) == s."""
+    meta: dict = {
+        "slug": spec.slug,
+        "title": spec.title,
+        "summary": spec.summary,
+        "source": spec.source,
+        "order": spec.order,
+        "pass_mark": spec.pass_mark,
+        "quiz_size": spec.quiz_size,
+        "estimated_minutes": spec.estimated_minutes,
+        "questions": [
+            {
+                "key": q.key,
+                "type": q.type.value,
+                "prompt": q.prompt,
+                "choices": [
+                    {"text": c.text}
+                    | ({"correct": True} if c.correct else {})
+                    | ({"feedback": c.feedback} if c.feedback else {})
+                    for c in q.choices
+                ],
+                "explanation": q.explanation,
+            }
+            for q in spec.questions
+        ],
+    }
+    if spec.exercises:
+        meta["exercises"] = [
+            {
+                "key": e.key,
+                "kind": e.kind,
+                "title": e.title,
+                "instructions": e.instructions,
+                "params": e.params,
+            }
+            for e in spec.exercises
+        ]
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    lessons = "\n".join(
+        f"# {lesson.title} {{#{lesson.key}}}\n\n{lesson.markdown}\n" for lesson in spec.lessons
+    )
+    return f"---\n{front}---\n{lessons}"
+
+
+def spec_from_revision(module: Module, revision: ModuleRevision) -> ModuleSpec:
+    """The file-format view of a stored revision, for export."""
+    return ModuleSpec(
+        slug=module.slug,
+        title=revision.title,
+        summary=revision.summary,
+        source=module.source,
+        order=revision.position,
+        pass_mark=revision.pass_mark,
+        quiz_size=revision.quiz_size,
+        estimated_minutes=revision.estimated_minutes,
+        lessons=[LessonSpec(x.key, x.title, x.body_markdown) for x in revision.lessons],
+        questions=[
+            QuestionSpec(
+                key=q.key,
+                type=q.type,
+                prompt=q.prompt,
+                explanation=q.explanation,
+                choices=[ChoiceSpec(c.text, c.is_correct, c.feedback) for c in q.choices],
+            )
+            for q in revision.questions
+        ],
+        exercises=[
+            ExerciseSpec(e.key, e.kind, e.title, e.instructions_markdown, dict(e.params))
+            for e in revision.exercises
+        ],
+    )
+
+
+def apply_spec(revision: ModuleRevision, spec: ModuleSpec) -> None:
+    """Make a revision say what the spec says, changing only what differs.
+
+    Children are matched by key, so an unchanged file changes nothing, and learners'
+    evidence (keyed by lesson, question and exercise keys) stays attached.
+    """
+    _assign(
+        revision,
+        title=spec.title,
+        summary=spec.summary,
+        pass_mark=spec.pass_mark,
+        quiz_size=spec.quiz_size,
+        estimated_minutes=spec.estimated_minutes,
+        position=spec.order,
+    )
+    _sync(
+        revision.lessons,
+        spec.lessons,
+        lambda s: Lesson(key=s.key),
+        lambda row, s, i: _assign(
+            row,
+            position=i,
+            title=s.title,
+            body_markdown=s.markdown,
+            body_html=row.body_html
+            if row.body_markdown == s.markdown
+            else render_markdown(s.markdown),
+        ),
+    )
+    _sync(revision.questions, spec.questions, lambda s: Question(key=s.key), _apply_question)
+    _sync(
+        revision.exercises,
+        spec.exercises,
+        lambda s: Exercise(key=s.key),
+        lambda row, s, i: _assign(
+            row,
+            position=i,
+            kind=s.kind,
+            title=s.title,
+            instructions_markdown=s.instructions,
+            instructions_html=row.instructions_html
+            if row.instructions_markdown == s.instructions
+            else render_markdown(s.instructions),
+            params=s.params,
+        ),
+    )
+
+
+def _apply_question(row: Question, spec: QuestionSpec, position: int) -> None:
+    _assign(
+        row, position=position, type=spec.type, prompt=spec.prompt, explanation=spec.explanation
+    )
+    wanted = [(c.text, c.correct, c.feedback) for c in spec.choices]
+    if [(c.text, c.is_correct, c.feedback) for c in row.choices] != wanted:
+        row.choices = [
+            Choice(position=i, text=t, is_correct=ok, feedback=fb)
+            for i, (t, ok, fb) in enumerate(wanted)
+        ]
+
+
+def _assign(row, **values) -> None:
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def _sync(rows: list, specs: list, make, update) -> None:
+    by_key = {row.key: row for row in rows}
+    wanted = []
+    for position, spec in enumerate(specs):
+        row = by_key.get(spec.key) or make(spec)
+        update(row, spec, position)
+        wanted.append(row)
+    if [r.key for r in rows] != [r.key for r in wanted] or len(rows) != len(wanted):
+        rows[:] = wanted
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def load_curriculum(directory: Path = CURRICULUM_DIR) -> LoadReport:
+    """Load every module file; all files are checked before anything is written."""
+    files = sorted(directory.glob("*.md"))
+    specs, errors = [], []
+    for path in files:
+        try:
+            specs.append(parse_module(path.read_text(encoding="utf-8"), path.name))
+        except ContentError as error:
+            errors.append(error)
+    if errors:
+        raise ContentError("curriculum", [(None, str(e)) for e in errors])
+    report = LoadReport()
+    for spec in specs:
+        outcome = upsert_published(spec)
+        getattr(report, outcome).append(spec.slug)
+    db.session.commit()
+    return report
+
+
+def upsert_published(spec: ModuleSpec) -> str:
+    """Create the module, or update its published revision in place; says which."""
+    module = db.session.scalar(select(Module).where(Module.slug == spec.slug))
+    if module is None:
+        module = Module(slug=spec.slug, source=spec.source)
+        revision = ModuleRevision(
+            module=module, number=1, state=RevisionState.PUBLISHED, title=spec.title
+        )
+        apply_spec(revision, spec)
+        db.session.add_all([module, revision])
+        db.session.flush()
+        revision.published_at = revision.created_at
+        module.published = revision
+        return "created"
+    revision = module.published
+    if revision is None:
+        revision = ModuleRevision(
+            module=module, number=1, state=RevisionState.PUBLISHED, title=spec.title
+        )
+        module.published = revision
+    _assign(module, source=spec.source)
+    apply_spec(revision, spec)
+    changed = bool(db.session.dirty or db.session.new or db.session.deleted)
+    db.session.flush()
+    return "updated" if changed else "unchanged"

@@ -1,0 +1,50 @@
+"""Hands-on exercises: checking a learner's answer and keeping it as evidence."""
+
+from sqlalchemy import select
+
+from .. import exercises
+from ..extensions import db
+from ..models import Exercise, ExerciseSubmission, Module
+from . import progress
+
+
+def submit(user_id: int, module: Module, exercise: Exercise, answer: dict):
+    """Check the answer with the exercise's validator and store answer, findings and verdict.
+
+    Returns (submission, newly_completed): whether this submission completed the module.
+    """
+    params = exercises.merged_params(exercise.kind, exercise.params)
+    result = exercises.check(exercise.kind, answer, params)
+    submission = ExerciseSubmission(
+        user_id=user_id,
+        module_id=module.id,
+        exercise_key=exercise.key,
+        revision_number=module.published.number,
+        kind=exercise.kind,
+        exercise={"title": exercise.title, "params": params},
+        answer=answer,
+        findings=[
+            {"code": f.code, "field": f.field, "message": f.message, "severity": f.severity}
+            for f in result.findings
+        ],
+        passed=result.passed,
+    )
+    db.session.add(submission)
+    db.session.flush()
+    newly_completed = progress.refresh(user_id, module)
+    return submission, newly_completed
+
+
+def submissions(user_id: int, module_id: int, exercise_key: str) -> list[ExerciseSubmission]:
+    """The learner's submissions for one exercise, newest first."""
+    return list(
+        db.session.scalars(
+            select(ExerciseSubmission)
+            .where(
+                ExerciseSubmission.user_id == user_id,
+                ExerciseSubmission.module_id == module_id,
+                ExerciseSubmission.exercise_key == exercise_key,
+            )
+            .order_by(ExerciseSubmission.id.desc())
+        )
+    )

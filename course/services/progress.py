@@ -1,0 +1,218 @@
+"""Progress: recording lesson reads and deriving each learner's standing in a module.
+
+A module is complete when every lesson of the published revision has been read, the quiz
+has been passed and every exercise has been passed, all counting only evidence from
+revisions at or after the module's `retrain_since`.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..extensions import db
+from ..models import (
+    AttemptState,
+    Exercise,
+    ExerciseSubmission,
+    Lesson,
+    LessonRead,
+    Module,
+    ModuleProgress,
+    ModuleRevision,
+    ProgressStatus,
+    QuizAttempt,
+)
+from ..models.types import utcnow
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a learner has done in one module, as its pages show it."""
+
+    read_keys: frozenset[str]
+    passed_exercise_keys: frozenset[str]
+    best_score: int | None
+    quiz_passed_at: datetime | None
+    status: ProgressStatus
+    completed_at: datetime | None
+
+
+def _insert_ignoring_duplicates(model, **values) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def record_lesson_read(user_id: int, module: Module, lesson: Lesson) -> None:
+    """Note that the learner opened a lesson; reading it again records nothing new."""
+    _insert_ignoring_duplicates(
+        LessonRead,
+        user_id=user_id,
+        module_id=module.id,
+        lesson_key=lesson.key,
+        revision_number=module.published.number,
+        read_at=utcnow(),
+    )
+    refresh(user_id, module, last_lesson_key=lesson.key)
+
+
+def standing(user_id: int, module: Module) -> Standing:
+    """Derive the learner's standing from the evidence (three indexed queries)."""
+    revision = module.published
+    since = module.retrain_since
+    reads = dict(
+        db.session.execute(
+            select(LessonRead.lesson_key, func.min(LessonRead.read_at))
+            .where(
+                LessonRead.user_id == user_id,
+                LessonRead.module_id == module.id,
+                LessonRead.revision_number >= since,
+            )
+            .group_by(LessonRead.lesson_key)
+        ).all()
+    )
+    quiz = db.session.execute(
+        select(
+            func.max(QuizAttempt.score),
+            func.min(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
+        ).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_id == module.id,
+            QuizAttempt.state == AttemptState.SUBMITTED,
+            QuizAttempt.revision_number >= since,
+        )
+    ).one()
+    exercises = dict(
+        db.session.execute(
+            select(ExerciseSubmission.exercise_key, func.min(ExerciseSubmission.submitted_at))
+            .where(
+                ExerciseSubmission.user_id == user_id,
+                ExerciseSubmission.module_id == module.id,
+                ExerciseSubmission.passed.is_(True),
+                ExerciseSubmission.revision_number >= since,
+            )
+            .group_by(ExerciseSubmission.exercise_key)
+        ).all()
+    )
+    lesson_keys = [lesson.key for lesson in revision.lessons]
+    exercise_keys = [exercise.key for exercise in revision.exercises]
+    best_score, quiz_passed_at = quiz
+    needed = [reads.get(k) for k in lesson_keys] + [exercises.get(k) for k in exercise_keys]
+    needed.append(quiz_passed_at)
+    complete = all(moment is not None for moment in needed)
+    started = bool(reads or exercises or best_score is not None)
+    status = (
+        ProgressStatus.COMPLETED
+        if complete
+        else ProgressStatus.IN_PROGRESS
+        if started
+        else ProgressStatus.NOT_STARTED
+    )
+    return Standing(
+        read_keys=frozenset(k for k in reads if k in lesson_keys),
+        passed_exercise_keys=frozenset(k for k in exercises if k in exercise_keys),
+        best_score=best_score,
+        quiz_passed_at=quiz_passed_at,
+        status=status,
+        completed_at=max(needed) if complete else None,
+    )
+
+
+def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) -> bool:
+    """Recompute the learner's summary row; True when this event completed the module.
+
+    The caller's transaction is committed here.
+    """
+    now = utcnow()
+    current = standing(user_id, module)
+    row = db.session.get(ModuleProgress, (user_id, module.id))
+    if row is None:
+        row = ModuleProgress(user_id=user_id, module_id=module.id, started_at=now)
+        db.session.add(row)
+    was_complete = row.status is ProgressStatus.COMPLETED
+    row.status = current.status
+    row.lessons_read = len(current.read_keys)
+    row.exercises_passed = len(current.passed_exercise_keys)
+    row.best_score = current.best_score
+    row.last_activity_at = now
+    row.started_at = row.started_at or now
+    if last_lesson_key:
+        row.last_lesson_key = last_lesson_key
+    newly_completed = current.status is ProgressStatus.COMPLETED and not was_complete
+    if newly_completed:
+        row.completed_at = current.completed_at
+        row.completed_revision = module.published.number
+        row.reopened_reason = None
+    elif current.status is not ProgressStatus.COMPLETED:
+        row.completed_at = None
+    db.session.commit()
+    return newly_completed
+
+
+@dataclass(frozen=True)
+class ModuleCard:
+    """A module as the dashboard lists it."""
+
+    slug: str
+    title: str
+    summary: str
+    estimated_minutes: int
+    lesson_count: int
+    exercise_count: int
+    status: ProgressStatus
+    lessons_read: int
+    best_score: int | None
+    completed_at: datetime | None
+    reopened_reason: str | None
+
+    @property
+    def percent(self) -> int:
+        steps = self.lesson_count + self.exercise_count + 1
+        done = min(self.lessons_read, self.lesson_count) + (
+            1 if self.status is ProgressStatus.COMPLETED else 0
+        )
+        if self.status is ProgressStatus.COMPLETED:
+            return 100
+        return min(99, (100 * done) // steps)
+
+
+def dashboard(user_id: int) -> list[ModuleCard]:
+    """Every published module with the learner's standing: two queries, however many."""
+    lesson_counts = (
+        select(Lesson.revision_id, func.count().label("n")).group_by(Lesson.revision_id).subquery()
+    )
+    exercise_counts = (
+        select(Exercise.revision_id, func.count().label("n"))
+        .group_by(Exercise.revision_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Module, ModuleRevision, lesson_counts.c.n, exercise_counts.c.n, ModuleProgress)
+        .join(ModuleRevision, Module.published_revision_id == ModuleRevision.id)
+        .outerjoin(lesson_counts, lesson_counts.c.revision_id == ModuleRevision.id)
+        .outerjoin(exercise_counts, exercise_counts.c.revision_id == ModuleRevision.id)
+        .outerjoin(
+            ModuleProgress,
+            (ModuleProgress.module_id == Module.id) & (ModuleProgress.user_id == user_id),
+        )
+        .order_by(ModuleRevision.position, ModuleRevision.title)
+    ).all()
+    return [
+        ModuleCard(
+            slug=module.slug,
+            title=revision.title,
+            summary=revision.summary,
+            estimated_minutes=revision.estimated_minutes,
+            lesson_count=lessons or 0,
+            exercise_count=exercises or 0,
+            status=progress.status if progress else ProgressStatus.NOT_STARTED,
+            lessons_read=progress.lessons_read if progress else 0,
+            best_score=progress.best_score if progress else None,
+            completed_at=progress.completed_at if progress else None,
+            reopened_reason=progress.reopened_reason if progress else None,
+        )
+        for module, revision, lessons, exercises, progress in rows
+    ]

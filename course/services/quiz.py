@@ -1,0 +1,173 @@
+"""Quizzes: drawing an attempt, grading it on the server, recording it once."""
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import AttemptState, Module, QuestionType, QuizAttempt
+from ..models.types import utcnow
+
+_system_random = random.SystemRandom()
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    key: str
+    correct: bool
+    chosen: list[str]
+    right: list[str]
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: int
+    total: int
+    score: int
+    passed: bool
+    questions: list[QuestionResult]
+
+
+def draw_questions(revision, rng: random.Random = _system_random) -> list[dict]:
+    """The questions of one attempt: a fresh subset when the quiz is smaller than the bank,
+    in the trainer's order, with choices shuffled (true/false keeps its order)."""
+    bank = list(revision.questions)
+    size = revision.quiz_size or len(bank)
+    if size < len(bank):
+        picked = set(rng.sample(range(len(bank)), size))
+        bank = [q for i, q in enumerate(bank) if i in picked]
+    drawn = []
+    for question in bank:
+        choices = [
+            {"id": str(c.id), "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
+            for c in question.choices
+        ]
+        if question.type is not QuestionType.TRUE_FALSE:
+            rng.shuffle(choices)
+        drawn.append(
+            {
+                "key": question.key,
+                "type": question.type.value,
+                "prompt": question.prompt,
+                "explanation": question.explanation,
+                "choices": choices,
+            }
+        )
+    return drawn
+
+
+def grade(questions: list[dict], answers: dict[str, list[str]], pass_mark: int) -> Grade:
+    """All-or-nothing per question: a multiple-answer question needs exactly the right set."""
+    results = []
+    for question in questions:
+        right = sorted(c["id"] for c in question["choices"] if c["correct"])
+        chosen = sorted(answers.get(question["key"], []))
+        results.append(QuestionResult(question["key"], chosen == right, chosen, right))
+    correct = sum(r.correct for r in results)
+    total = len(results)
+    return Grade(
+        correct=correct,
+        total=total,
+        score=(100 * correct) // total if total else 0,
+        passed=total > 0 and correct * 100 >= pass_mark * total,
+        questions=results,
+    )
+
+
+def unanswered(questions: list[dict], answers: dict[str, list[str]]) -> list[str]:
+    """Keys of the questions with no valid choice picked."""
+    missing = []
+    for question in questions:
+        valid = {c["id"] for c in question["choices"]}
+        picked = [a for a in answers.get(question["key"], []) if a in valid]
+        if not picked:
+            missing.append(question["key"])
+    return missing
+
+
+def clean_answers(questions: list[dict], submitted: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Keep only choice ids that belong to each question; one for single-answer questions."""
+    cleaned = {}
+    for question in questions:
+        valid = {c["id"] for c in question["choices"]}
+        picked = sorted({a for a in submitted.get(question["key"], []) if a in valid})
+        if question["type"] != QuestionType.MULTIPLE.value:
+            picked = picked[:1]
+        if picked:
+            cleaned[question["key"]] = picked
+    return cleaned
+
+
+def open_attempt(user_id: int, module_id: int) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_id == module_id,
+            QuizAttempt.state == AttemptState.OPEN,
+        )
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )
+
+
+def start_attempt(user_id: int, module: Module, rng: random.Random = _system_random) -> QuizAttempt:
+    """Resume the learner's open attempt at the current revision, or draw a new one."""
+    revision = module.published
+    attempt = open_attempt(user_id, module.id)
+    if attempt and attempt.revision_number == revision.number:
+        return attempt
+    if attempt:  # drawn from an older revision: close it unscored
+        db.session.delete(attempt)
+    questions = draw_questions(revision, rng)
+    attempt = QuizAttempt(
+        user_id=user_id,
+        module_id=module.id,
+        revision_number=revision.number,
+        state=AttemptState.OPEN,
+        questions=questions,
+        question_count=len(questions),
+        pass_mark=revision.pass_mark,
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def submit_attempt(attempt: QuizAttempt, answers: dict[str, list[str]]) -> bool:
+    """Grade and record an open attempt; False when it was already submitted.
+
+    One conditional UPDATE, so a double click or two workers record it exactly once.
+    """
+    result = grade(attempt.questions, answers, attempt.pass_mark)
+    done = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.OPEN)
+        .values(
+            state=AttemptState.SUBMITTED,
+            submitted_at=utcnow(),
+            answers=answers,
+            correct_count=result.correct,
+            score=result.score,
+            passed=result.passed,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(attempt)
+    return done.rowcount == 1
+
+
+def attempt_history(user_id: int, module_id: int) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.module_id == module_id,
+                QuizAttempt.state == AttemptState.SUBMITTED,
+            )
+            .order_by(QuizAttempt.submitted_at.desc())
+        )
+    )

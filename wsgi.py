@@ -1,0 +1,3 @@
+from course import create_app
+
+app = create_app()
