@@ -23,6 +23,8 @@ class Defaults:
     SIGN_IN_MAX_FAILURES = 5
     SIGN_IN_WINDOW = timedelta(minutes=15)
     REPORT_PAGE_SIZE = 50
+    #: werkzeug's default (scrypt); tests use a cheap method to stay fast.
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 def from_environment() -> dict:

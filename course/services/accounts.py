@@ -28,6 +28,10 @@ class SignInOutcome:
     message: str = ""
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -59,7 +63,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=generate_password_hash(password),
+        password_hash=_hash(password),
         department=get_or_create_department(department) if department else None,
         role_rows=[UserRole(role=Role(r)) for r in sorted(set(roles))],
     )
@@ -105,5 +109,5 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> SignInOu
 def set_password(user: User, password: str, actor_id: int | None = None) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     audit.record(actor_id, "user.password", f"user:{user.id}", "password changed")
