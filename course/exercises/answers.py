@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from . import limits
 from .findings import Finding, error
 from .phi import find_phi
+from .text import without_lone_surrogates
 
 
 def read_text(answer, name: str, label: str) -> tuple[str, list[Finding]]:
@@ -24,6 +25,7 @@ def read_text(answer, name: str, label: str) -> tuple[str, list[Finding]]:
         value = bytes(value).decode("utf-8", errors="replace")
     if not isinstance(value, str):
         return "", [error("field_invalid", name, f"{label} must be text. Type it in again.")]
+    value = without_lone_surrogates(value)
     if len(value) > limits.ANSWER_MAX_CHARS:
         return value[: limits.ANSWER_MAX_CHARS], [
             error(

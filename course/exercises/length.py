@@ -7,6 +7,7 @@ import unicodedata
 from twitter_text import parse_tweet
 
 from . import limits
+from .text import without_lone_surrogates
 
 
 def _x_options(version: int = 3) -> dict:
@@ -26,7 +27,7 @@ def parse_x(text: str, version: int = 3):
     `version=2` turns off emoji-sequence weighting; X's conformance suite uses it for its
     `WeightedTweetsCounterTest` section.
     """
-    return parse_tweet(text, _x_options(version))
+    return parse_tweet(without_lone_surrogates(text), _x_options(version))
 
 
 def _check_platform(platform: str) -> None:
@@ -46,7 +47,7 @@ def post_length(text: str, platform: str = "x") -> int:
         return 0
     if platform == "x":
         return parse_x(text).weightedLength
-    return len(unicodedata.normalize("NFC", text))
+    return len(unicodedata.normalize("NFC", without_lone_surrogates(text)))
 
 
 def max_length(platform: str = "x") -> int:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from twitter_text import extract_urls_with_indices
 
+from .text import without_lone_surrogates
+
 #: Health authorities and other official sources a post may cite (matched as the host or
 #: a subdomain of it). Our own list (U); trainers can override it per exercise.
 OFFICIAL_DOMAINS = (
@@ -58,7 +60,7 @@ def find_links(text: str) -> list[Link]:
     if not isinstance(text, str) or not text:
         return []
     try:
-        found = extract_urls_with_indices(text)
+        found = extract_urls_with_indices(without_lone_surrogates(text))
     except Exception:  # noqa: BLE001 - a third-party parser must never break a validator
         return []
     links = []

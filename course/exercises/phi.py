@@ -259,6 +259,15 @@ _CLINICAL_WORDS = re.compile(
     r"|medication|prescri\w*|test(?:ed)?\s+positive|biopsy|scan|x-ray|mri|ct\b|infection"
     r"|sepsis|injur\w*|wound|icu|nicu|hospice|palliative|terminal|seen\s+by)\b",
 )
+_STAFF_CONTEXT = re.compile(
+    r"\b(?:congratulat\w*|welcome\w*|retire\w*|thank\w*|joins?|joined|team|staff|colleague"
+    r"|anniversary|years?\s+of\s+service|award\w*|promot\w*|farewell|celebrat\w*|CEO"
+    r"|director|manager|volunteer\w*)\b",
+    _I,
+)
+_STRONG_PATIENT = re.compile(
+    r"\b(?:patients?|admitted|discharged|diagnosed|bed\s+\d+|room\s+\d+)\b", _I
+)
 _CLINICAL_VERB_NAME_RE = re.compile(
     rf"(?<![A-Za-z.] )(?<!Dr\. )(?<!Dr )(?<!Nurse )(?<!Prof\. ){_NAME}\s+"
     rf"(?:was|is|has\s+been|got|had|came|went)?\s*(?:just\s+)?"
@@ -440,7 +449,11 @@ def _names(text: str, out: _Collector) -> None:
             out.add("name", *span)
     for m in _TITLE_NAME_RE.finditer(text):
         s, e = _sentence(text, m.start(), m.end())
-        if _CLINICAL_WORDS.search(text, s, e) or re.search(r"\bbed\s+\d", text[s:e], _I):
+        sentence = text[s:e]
+        # "Congratulations to Mrs. Patel on 30 years in the ICU" is about staff, not a patient.
+        if _STAFF_CONTEXT.search(sentence) and not _STRONG_PATIENT.search(sentence):
+            continue
+        if _CLINICAL_WORDS.search(sentence) or re.search(r"\bbed\s+\d", sentence, _I):
             span = name_span(m)
             if span:
                 out.add("name", m.start(), span[1])
@@ -452,12 +465,17 @@ def _names(text: str, out: _Collector) -> None:
             out.add("name", *span)
 
 
+_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
 def _phones(text: str, region: str, out: _Collector) -> None:
     try:
         matches = list(PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE))
     except Exception:  # noqa: BLE001 - phonenumbers must never break a validator
         return
     for m in matches:
+        if _DATE_LIKE.fullmatch(m.raw_string):
+            continue
         before = text[max(0, m.start - 25) : m.start].lower()
         kind = "fax" if "fax" in before else "phone"
         out.add(kind, m.start, m.end, _contact_severity(text, m.start, m.end))
