@@ -19,8 +19,8 @@ X_LIGHT_RANGES = (
     (0x2032, 0x2037, 100),
 )
 X_EMOJI_WEIGHT_AS_ONE_SEQUENCE = True  # V: a whole emoji sequence weighs 2 (config v3)
-X_HANDLE_MAX = 15  # V: https://help.x.com/en/managing-your-account/x-username-rules
-X_DISPLAY_NAME_MAX = 50  # V: same source
+X_HANDLE_MAX = 15  # V: see PLATFORM-RULES.md (new handles; older ones up to 20)
+X_DISPLAY_NAME_MAX = 50  # V: see PLATFORM-RULES.md
 
 # --- LinkedIn (no primary source found) ------------------------------------------------
 # Source: see PLATFORM-RULES.md ("LinkedIn profile"); all S.
@@ -33,14 +33,13 @@ LINKEDIN_ABOUT_PREVIEW_WARN = 300  # U: our threshold for the "see more" advice
 LINKEDIN_ABOUT_MIN_SENTENCES = 2  # U: our teaching rule, not LinkedIn's
 
 # --- Facebook ----------------------------------------------------------------------------
-# Source: https://www.facebook.com/help/ (post length 63,206 is widely quoted, no current
-# primary page found). S
+# Source: secondary sources (63,206 is widely quoted; no current primary page found). S
 FACEBOOK_POST_MAX = 63206  # S
-# Source: https://www.facebook.com/help/519912414718764 (Page name standards); see
-# PLATFORM-RULES.md. Length itself: U ("75 characters is often quoted").
+# Source: Facebook's Page name standards, see PLATFORM-RULES.md. Length itself: U
+# ("75 characters is often quoted").
 FACEBOOK_PAGE_NAME_MAX = 75  # U
 FACEBOOK_PAGE_NAME_MAX_PARENTHESISED_WORDS = 2  # V
-# Source: https://www.facebook.com/help/105399436216001 (username rules); see PLATFORM-RULES.md
+# Source: Facebook's username rules, see PLATFORM-RULES.md
 FACEBOOK_USERNAME_MIN = 5  # V
 FACEBOOK_USERNAME_MAX = 50  # S
 # Source: Graph API Page field `about`; see PLATFORM-RULES.md
