@@ -64,6 +64,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
 
+    from .api import bp as api_bp
+    from .certificates import bp as certificates_bp
+    from .extensions import csrf
+    from .reports import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(certificates_bp)
+    csrf.exempt(api_bp)  # token auth, no cookies: CSRF cannot apply
+    app.register_blueprint(api_bp)
+
 
 def _register_navigation(app: Flask) -> None:
     from .navigation import register_navigation

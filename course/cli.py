@@ -59,3 +59,34 @@ def demo_accounts():
     """Create the demo accounts (password rounds-demo) where they do not exist yet."""
     created = demo.create_demo_accounts()
     click.echo(f"Demo accounts: {created} created.")
+
+
+@course_cli.command("set-manager")
+@click.argument("email")
+@click.argument("departments", nargs=-1, required=True)
+def set_manager(email, departments):
+    """Make EMAIL the manager of exactly these DEPARTMENTS (created if new)."""
+    from .services import assignments
+
+    try:
+        user = assignments.set_manager(email, list(departments))
+    except assignments.AssignmentError as error:
+        raise click.ClickException(str(error)) from None
+    names = ", ".join(sorted(d.name for d in user.managed_departments))
+    click.echo(f"{user.email} manages: {names}.")
+
+
+@course_cli.command("demo-org")
+@click.option("--learners", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
+@click.option("--departments", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo_org(learners, departments, seed):
+    """Generate a demo organisation of N learners with random progress (for benchmarks)."""
+    from .services import demo_org as generator
+
+    report = generator.generate(learners, departments, seed=seed)
+    click.echo(
+        f"Demo organisation: {report['learners']} learners in {report['departments']} "
+        f"departments, {report['assignments']} assignments, {report['progress']} progress rows, "
+        f"manager {report['manager']} (password {demo.DEMO_PASSWORD})."
+    )

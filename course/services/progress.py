@@ -6,7 +6,7 @@ revisions at or after the module's `retrain_since`.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,8 +24,10 @@ from ..models import (
     ModuleRevision,
     ProgressStatus,
     QuizAttempt,
+    User,
 )
 from ..models.types import utcnow
+from . import certificates, reports
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,15 @@ def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) ->
     if last_lesson_key:
         row.last_lesson_key = last_lesson_key
     newly_completed = current.status is ProgressStatus.COMPLETED and not was_complete
+    completed_at = current.completed_at
+    if was_complete and current.status is ProgressStatus.COMPLETED:
+        # An expired completion is renewed by a quiz passed after it expired.
+        renewed_at = certificates.renewed_completion(user_id, module, row.completed_at)
+        if renewed_at is not None:
+            newly_completed, completed_at = True, renewed_at
     if newly_completed:
-        row.completed_at = current.completed_at
+        row.completed_at = completed_at
+        certificates.issue(user_id, module, completed_at, current.best_score)
         row.completed_revision = module.published.number
         row.reopened_reason = None
     elif current.status is not ProgressStatus.COMPLETED:
@@ -167,6 +176,12 @@ class ModuleCard:
     best_score: int | None
     completed_at: datetime | None
     reopened_reason: str | None
+    #: Set when the module is assigned to the learner (reports.assigned_to).
+    due: "reports.Due | None" = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due.status.value in ("overdue", "expired")
 
     @property
     def percent(self) -> int:
@@ -180,7 +195,8 @@ class ModuleCard:
 
 
 def dashboard(user_id: int) -> list[ModuleCard]:
-    """Every published module with the learner's standing: two queries, however many."""
+    """Every published module with the learner's standing, assigned ones first with their due
+    dates: four queries, however many modules."""
     lesson_counts = (
         select(Lesson.revision_id, func.count().label("n")).group_by(Lesson.revision_id).subquery()
     )
@@ -200,7 +216,8 @@ def dashboard(user_id: int) -> list[ModuleCard]:
         )
         .order_by(ModuleRevision.position, ModuleRevision.title)
     ).all()
-    return [
+    assigned = reports.assigned_to(db.session.get(User, user_id))
+    cards = [
         ModuleCard(
             slug=module.slug,
             title=revision.title,
@@ -213,6 +230,9 @@ def dashboard(user_id: int) -> list[ModuleCard]:
             best_score=progress.best_score if progress else None,
             completed_at=progress.completed_at if progress else None,
             reopened_reason=progress.reopened_reason if progress else None,
+            due=assigned.get(module.id),
         )
         for module, revision, lessons, exercises, progress in rows
     ]
+    # Assigned modules first, soonest due first; the rest keep the curriculum's order.
+    return sorted(cards, key=lambda c: (c.due is None, c.due.due_on if c.due else date.min))

@@ -1,0 +1,81 @@
+from flask import jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from ..database import writes_on_get
+from ..reports.forms import ReportFilterForm
+from ..services import reports, tokens
+from . import bp
+
+MAX_PER_PAGE = 500
+
+
+def _error(status: int, message: str, **extra):
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="social-rounds"'
+    return response
+
+
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/report")
+@writes_on_get  # notes the token's last use
+def get_report():
+    """The completion report as JSON: the same rows, statuses and filters as the page."""
+    header = request.headers.get("Authorization", "")
+    raw = header[7:].strip() if header[:7].lower() == "bearer " else None
+    try:
+        user = tokens.authenticate(raw)
+    except tokens.TokenError as error:
+        return _error(401, str(error))
+    scope = reports.scope_for(user)
+    args = MultiDict(request.args)
+    args.pop("per_page", None)
+    form = ReportFilterForm(args, scope)
+    if not form.validate():
+        return _error(400, "Some filters are not valid.", fields=form.errors)
+    per_page = request.args.get("per_page", reports.PER_PAGE, type=int)
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        return _error(400, f"per_page must be from 1 to {MAX_PER_PAGE}.")
+    sort, descending = form.sort.data or "learner", form.order.data == "desc"
+    try:
+        page = reports.page(scope, form.filters(), sort, descending, form.page.data or 1, per_page)
+    except reports.PageOutOfRangeError as error:
+        return _error(404, str(error))
+
+    def link(number):
+        return url_for(
+            ".get_report", _external=True, **form.query_args(page=number, per_page=per_page)
+        )
+
+    return jsonify(
+        {
+            "page": page.page,
+            "per_page": page.per_page,
+            "pages": page.pages,
+            "total": page.total,
+            "next": link(page.page + 1) if page.page < page.pages else None,
+            "previous": link(page.page - 1) if page.page > 1 else None,
+            "items": [
+                {
+                    "learner_id": r.learner_id,
+                    "learner": r.learner_name,
+                    "email": r.email,
+                    "department": r.department,
+                    "module_id": r.module_id,
+                    "module": r.module_title,
+                    "due_on": r.due_on.isoformat(),
+                    "status": r.status.value,
+                    "completed_at": r.completed_at.isoformat() + "Z" if r.completed_at else None,
+                    "score": r.score,
+                    "expires_on": r.expires_on.isoformat() if r.expires_on else None,
+                }
+                for r in page.rows
+            ],
+        }
+    )

@@ -1,0 +1,57 @@
+from flask import abort, make_response, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..models.types import utcnow
+from ..services import certificates, reports
+from . import bp
+
+
+@bp.get("/certificates")
+@login_required
+def list_certificates():
+    return render_template(
+        "certificates/list.html",
+        certificates=certificates.of_learner(current_user.id),
+        is_valid=certificates.is_valid,
+    )
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def download_certificate(code):
+    """The PDF, for its learner and for the managers whose departments cover them."""
+    certificate = certificates.by_code(code)
+    if certificate is None:
+        abort(404)
+    if certificate.user_id != current_user.id:
+        scope = reports.scope_for(current_user)
+        if reports.learner_in_scope(scope, certificate.user_id) is None:
+            abort(404)  # 404, not 403: do not confirm that the code exists
+    body = certificates.pdf(
+        certificate, url_for(".verify_certificate", code=certificate.code, _external=True)
+    )
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/pdf"
+    slug = "".join(ch if ch.isalnum() else "-" for ch in certificate.module_title.lower())
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="certificate-{slug[:60]}-{certificate.issued_at:%Y-%m-%d}.pdf"'
+    )
+    return response
+
+
+@bp.get("/verify/<code>")
+def verify_certificate(code):
+    """Public: name, module, date and validity; nothing else (no email, score, department)."""
+    certificate = certificates.by_code(code)
+    if certificate is None:
+        return render_template("certificates/verify.html", certificate=None), 404
+    response = make_response(
+        render_template(
+            "certificates/verify.html",
+            certificate=certificate,
+            valid=certificates.is_valid(certificate, utcnow()),
+        )
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

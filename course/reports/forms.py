@@ -1,0 +1,177 @@
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..extensions import db
+from ..models import User
+from ..models.types import utcnow
+from ..services import reports
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class ReportFilterForm(FlaskForm):
+    """The report's filters, read from the query string (GET: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    module = SelectField("Module", coerce=_int_or_none, validators=[Optional()])
+    status = SelectField("Status", default="", validators=[Optional()])
+    due_from = DateField("Due from", validators=[Optional()])
+    due_to = DateField("Due to", validators=[Optional()])
+    sort = SelectField(
+        "Sort by",
+        choices=[
+            ("learner", "Learner"),
+            ("department", "Department"),
+            ("module", "Module"),
+            ("due", "Due date"),
+            ("status", "Status"),
+            ("completed", "Completed on"),
+            ("score", "Score"),
+        ],
+        default="learner",
+        validators=[Optional()],
+    )
+    order = SelectField(
+        "Order",
+        choices=[("asc", "Ascending"), ("desc", "Descending")],
+        default="asc",
+        validators=[Optional()],
+    )
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+
+    def __init__(self, formdata, scope: reports.Scope, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.department.choices = [(None, "All departments")] + [
+            (d.id, d.name) for d in reports.departments(scope)
+        ]
+        self.module.choices = [(None, "All modules")] + reports.module_titles()
+        self.status.choices = [("", "Any status")] + [
+            (s.value, label) for s, label, _ in reports.LEGEND
+        ]
+
+    def validate_due_to(self, field):
+        if field.data and self.due_from.data and field.data < self.due_from.data:
+            raise ValueError("The end of the range is before its start.")
+
+    def filters(self) -> reports.Filters:
+        return reports.Filters(
+            department_id=self.department.data,
+            module_id=self.module.data,
+            status=reports.Status(self.status.data) if self.status.data else None,
+            due_from=self.due_from.data,
+            due_to=self.due_to.data,
+        )
+
+    def query_args(self, **changes) -> dict:
+        """The filters as URL arguments (for sort links, pages and the export link)."""
+        args = {
+            "department": self.department.data,
+            "module": self.module.data,
+            "status": self.status.data or None,
+            "due_from": self.due_from.data.isoformat() if self.due_from.data else None,
+            "due_to": self.due_to.data.isoformat() if self.due_to.data else None,
+            "sort": self.sort.data or "learner",
+            "order": self.order.data or "asc",
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class AssignmentForm(FlaskForm):
+    modules = MultiCheckboxField(
+        "Modules", coerce=int, validators=[DataRequired("Choose at least one module.")]
+    )
+    target = RadioField(
+        "Assign to",
+        choices=[("department", "A whole department"), ("learners", "Named learners")],
+        default="department",
+        validators=[InputRequired("Choose who the modules are for.")],
+    )
+    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    learners = TextAreaField(
+        "Learners' emails",
+        description="One email address per line; only people in your departments.",
+        validators=[Optional(), Length(max=20000)],
+    )
+    due_on = DateField(
+        "Due date", validators=[InputRequired("Enter a due date, for example 2027-03-31.")]
+    )
+    recert_months = IntegerField(
+        "Recertify every (months)",
+        description="Optional. After this many months a completion expires and is due again.",
+        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120.")],
+    )
+
+    def __init__(self, scope: reports.Scope, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.user_ids: list[int] = []
+        self.modules.choices = reports.module_titles()
+        self.department.choices = [(None, "Choose a department")] + [
+            (d.id, d.name) for d in reports.departments(scope)
+        ]
+
+    def validate_due_on(self, field):
+        if field.data and field.data < utcnow().date():
+            raise ValueError("The due date is in the past; choose today or a later day.")
+
+    def validate_department(self, field):
+        if self.target.data == "department" and field.data is None:
+            raise ValueError("Choose the department.")
+
+    def validate_learners(self, field):
+        if self.target.data != "learners":
+            return
+        emails = [line.strip().lower() for line in (field.data or "").splitlines() if line.strip()]
+        if not emails:
+            raise ValueError("Enter at least one learner's email.")
+        found = dict(
+            db.session.execute(
+                select(func.lower(User.email), User).where(func.lower(User.email).in_(emails))
+            ).all()
+        )
+        unknown = [
+            e for e in emails if e not in found or not self.scope.covers(found[e].department_id)
+        ]
+        if unknown:
+            raise ValueError(
+                "Not a learner in your departments: "
+                + ", ".join(unknown[:10])
+                + (" …" if len(unknown) > 10 else "")
+            )
+        self.user_ids = [found[e].id for e in emails]
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        description="What will use it, e.g. 'HR system'.",
+        validators=[DataRequired("Give the token a name."), Length(max=80)],
+    )
+
+
+class RevokeForm(FlaskForm):
+    """Only the CSRF token."""

@@ -1,0 +1,219 @@
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from ..auth.decorators import role_required
+from ..errors import render_error
+from ..models import Role
+from ..models.types import utcnow
+from ..services import assignments, csvstream, reports, tokens
+from . import bp
+from .forms import AssignmentForm, ReportFilterForm, RevokeForm, TokenForm
+
+MANAGERS = (Role.MANAGER, Role.ADMIN)
+REPORT_COLUMNS = [
+    "Learner",
+    "Email",
+    "Department",
+    "Module",
+    "Due date",
+    "Status",
+    "Completed on (UTC)",
+    "Score",
+    "Expires on",
+]
+
+
+def _scope() -> reports.Scope:
+    return reports.scope_for(current_user)
+
+
+def _filter_form(scope) -> ReportFilterForm:
+    return ReportFilterForm(request.args, scope)
+
+
+def _sort(form) -> tuple[str, bool]:
+    return form.sort.data or "learner", form.order.data == "desc"
+
+
+@bp.get("/")
+@role_required(*MANAGERS)
+def show_report():
+    scope = _scope()
+    form = _filter_form(scope)
+    if not form.validate():
+        return render_template(
+            "reports/report.html", form=form, summary=None, page=None, legend=reports.LEGEND
+        ), 400
+    filters = form.filters()
+    sort, descending = _sort(form)
+    now = utcnow()
+    try:
+        page = reports.page(scope, filters, sort, descending, form.page.data or 1, now=now)
+    except reports.PageOutOfRangeError as error:
+        return render_error(404, str(error))
+    return render_template(
+        "reports/report.html",
+        form=form,
+        page=page,
+        summary=reports.summary(scope, filters, now=now),
+        legend=reports.LEGEND,
+        columns=REPORT_COLUMNS,
+        no_departments=scope.department_ids == (),
+    )
+
+
+def _csv_response(filename: str, chunks) -> Response:
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/export.csv")
+@role_required(*MANAGERS)
+def export_report():
+    """The report as filtered on screen: same rows (every page), same columns."""
+    scope = _scope()
+    form = _filter_form(scope)
+    if not form.validate():
+        abort(400)
+    sort, descending = _sort(form)
+    rows = (
+        [
+            r.learner_name,
+            r.email,
+            r.department,
+            r.module_title,
+            r.due_on,
+            r.label,
+            r.completed_at,
+            r.score,
+            r.expires_on,
+        ]
+        for r in reports.iter_rows(scope, form.filters(), sort, descending)
+    )
+    stamp = utcnow().strftime("%Y-%m-%d-%H%M")
+    return _csv_response(f"completion-report-{stamp}.csv", csvstream.lines(REPORT_COLUMNS, rows))
+
+
+@bp.get("/evidence.csv")
+@role_required(*MANAGERS)
+def export_evidence():
+    """Raw evidence (reads, attempts with answers, submissions with findings), for the
+    department and module filters, or one learner (?learner=<id>)."""
+    scope = _scope()
+    form = _filter_form(scope)
+    if not form.validate():
+        abort(400)
+    learner_id = request.args.get("learner", type=int)
+    if request.args.get("learner") and (
+        learner_id is None or reports.learner_in_scope(scope, learner_id) is None
+    ):
+        abort(404)
+    stamp = utcnow().strftime("%Y-%m-%d-%H%M")
+    name = f"evidence-learner-{learner_id}-{stamp}.csv" if learner_id else f"evidence-{stamp}.csv"
+    return _csv_response(
+        name,
+        csvstream.lines(
+            reports.EVIDENCE_COLUMNS, reports.iter_evidence(scope, form.filters(), learner_id)
+        ),
+    )
+
+
+@bp.get("/learners/<int:user_id>")
+@role_required(*MANAGERS)
+def show_learner(user_id):
+    scope = _scope()
+    learner = reports.learner_in_scope(scope, user_id)
+    if learner is None:
+        abort(404)  # not 403: do not confirm who exists outside the manager's departments
+    return render_template(
+        "reports/learner.html",
+        learner=learner,
+        assigned=reports.assigned_to(learner),
+        titles=dict(reports.module_titles()),
+        evidence=reports.evidence(learner.id),
+        quiz_answers=reports.quiz_answers,
+        labels=reports.LABELS,
+    )
+
+
+@bp.route("/assignments/new", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def new_assignment():
+    scope = _scope()
+    form = AssignmentForm(scope)
+    if form.validate_on_submit():
+        try:
+            created = assignments.assign(
+                current_user.id,
+                scope,
+                form.modules.data,
+                form.due_on.data,
+                form.recert_months.data,
+                department_id=form.department.data if form.target.data == "department" else None,
+                user_ids=form.user_ids if form.target.data == "learners" else None,
+            )
+        except assignments.AssignmentError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{len(created)} assignment(s) saved.", "success")
+            return redirect(url_for(".show_report"))
+    status = 422 if form.errors or request.method == "POST" else 200
+    return render_template(
+        "reports/assignment.html", form=form, recent=assignments.recent(scope)
+    ), status
+
+
+@bp.get("/profile")
+@role_required(*MANAGERS)
+def show_profile():
+    return _profile_page(TokenForm())
+
+
+def _profile_page(form, new_token=None, status=200):
+    return (
+        render_template(
+            "reports/profile.html",
+            form=form,
+            revoke_form=RevokeForm(),
+            tokens=tokens.tokens_of(current_user),
+            expires_at=tokens.expires_at,
+            new_token=new_token,
+            departments=current_user.managed_departments,
+        ),
+        status,
+        {"Cache-Control": "no-store"},
+    )
+
+
+@bp.post("/profile/tokens")
+@role_required(*MANAGERS)
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _profile_page(form, status=422)
+    raw, _token = tokens.create(current_user, form.name.data)
+    # Shown in this response only (no redirect): the raw token is never stored or flashed.
+    response = _profile_page(TokenForm(formdata=None), new_token=raw, status=201)
+    return response
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@role_required(*MANAGERS)
+def revoke_token(token_id):
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    if not tokens.revoke(current_user, token_id):
+        abort(404)
+    flash("Token revoked: it no longer opens the API.", "success")
+    return redirect(url_for(".show_profile"))

@@ -1,0 +1,44 @@
+"""CSV files for spreadsheets: streamed, UTF-8 with a BOM, safe against formula injection."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+BOM = "\ufeff"
+#: A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A value as a CSV cell: numbers stay numbers, text that a spreadsheet would run as a
+    formula gets a leading apostrophe (OWASP's advice), dates become ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def lines(header: list[str], rows: Iterable[Iterable], batch: int = 500) -> Iterator[str]:
+    """Yield the CSV text in chunks of `batch` rows, starting with the BOM and the header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow([cell(h) for h in header])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([cell(v) for v in row])
+        if count % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
