@@ -9,7 +9,8 @@ import itertools
 import os
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from course import create_app
 from course.extensions import db
@@ -154,3 +155,34 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture(scope="session")
+def fresh_database(tmp_path_factory):
+    """fresh_database(name) -> the URL of a brand-new, empty database on the engine under test.
+
+    For tests that run the app in another thread or process (browser, load): a SQLite file,
+    or a scratch database on TEST_DATABASE_URL's server, dropped at the end of the session.
+    """
+    server = os.environ.get("TEST_DATABASE_URL")
+    created: list[str] = []
+
+    def make(name: str) -> str:
+        if not server:
+            return f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}"
+        database = f"{name}_{next(_emails)}_{os.getpid()}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+        admin.dispose()
+        created.append(database)
+        return make_url(server).set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    if created:
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for database in created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
