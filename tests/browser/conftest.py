@@ -58,7 +58,8 @@ class LiveServer:
     app: object
     _numbers: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def make_user(self, roles=frozenset({Role.LEARNER}), department="Ward B"):
+    def make_user(self, roles=frozenset({Role.LEARNER}), department="Ward B", manages=()):
+        """A person with a password of PASSWORD; returns (id, email)."""
         number = next(self._numbers)
         with self.app.app_context():
             user = accounts.create_user(
@@ -68,8 +69,11 @@ class LiveServer:
                 set(roles),
                 department,
             )
+            user.managed_departments = [accounts.get_or_create_department(d) for d in manages]
             db.session.commit()
-            return user.id, user.email
+            ids = user.id, user.email
+            db.session.remove()
+            return ids
 
 
 @pytest.fixture(scope="session")
@@ -125,16 +129,36 @@ def page(browser, live_server):
 def sign_in(page, live_server):
     """sign_in(roles=...) makes a person, signs them in through the form; returns (id, email)."""
 
-    def go(roles=frozenset({Role.LEARNER})):
-        user_id, email = live_server.make_user(roles)
-        page.goto("/sign-in")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name="My training", level=1).wait_for()
+    def go(roles=frozenset({Role.LEARNER}), on_page=None, **kwargs):
+        user_id, email = live_server.make_user(roles, **kwargs)
+        signed_in(on_page or page, email)
         return user_id, email
 
     return go
+
+
+def signed_in(page, email: str) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="My training", level=1).wait_for()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page() opens another browser context: a second person at another desk."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

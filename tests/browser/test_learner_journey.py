@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from course.extensions import db
-from course.models import AttemptState, Module, QuizAttempt
+from course.models import AttemptState, Module, QuizAttempt, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,8 +57,9 @@ def answer_with_mouse(page, questions: list[dict], right: bool) -> None:
     page.get_by_role("button", name="Submit answers").click()
 
 
-def test_learner_reads_passes_quiz_does_exercise_and_completes(page, live_server, sign_in):
-    user_id, _ = sign_in()
+def complete_module(page, live_server, user_id: int) -> None:
+    """From the dashboard: read every lesson, fail then pass the quiz, fix then pass the
+    exercise, checking what the learner sees at each step."""
 
     page.get_by_role("link", name=MODULE_TITLE, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE_TITLE)
@@ -105,6 +106,11 @@ def test_learner_reads_passes_quiz_does_exercise_and_completes(page, live_server
     page.get_by_role("button", name="Check my answer").click()
     expect(page.get_by_role("status").filter(has_text="Passed.")).to_be_visible()
     expect(page.get_by_text(f"Module complete: {MODULE_TITLE}")).to_be_visible()
+
+
+def test_learner_reads_passes_quiz_does_exercise_and_completes(page, live_server, sign_in):
+    user_id, _ = sign_in()
+    complete_module(page, live_server, user_id)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
     card = page.get_by_role("listitem").filter(
@@ -182,3 +188,31 @@ def test_quiz_with_the_keyboard_alone(page, live_server, sign_in):
     tab_until(page, lambda e: e["tag"] == "BUTTON" and e["text"] == "Submit answers")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Quiz result: 100%")
+
+
+def test_manager_assigns_the_module_and_sees_the_completion(page, new_page, live_server, sign_in):
+    sign_in({Role.MANAGER}, department="Ward M", manages=["Ward M"])
+    learner_page = new_page()
+    learner_id, learner_email = sign_in(on_page=learner_page, department="Ward M")
+    learner_name = learner_page.get_by_text("Hello ").inner_text()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Assign modules").first.click()
+    page.get_by_role("group", name="Modules").get_by_label(MODULE_TITLE, exact=True).check()
+    page.get_by_label("A whole department").check()
+    page.get_by_label("Department", exact=True).select_option(label="Ward M")
+    page.get_by_label("Due date").fill("2099-12-31")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("1 assignment(s) saved.")).to_be_visible()
+
+    row = page.get_by_role("row").filter(has_text=learner_email)
+    expect(row).to_contain_text(MODULE_TITLE)
+    expect(row).to_contain_text("Not started")
+    assert learner_name  # the learner is named on their dashboard
+
+    learner_page.reload()
+    complete_module(learner_page, live_server, learner_id)
+
+    page.reload()
+    row = page.get_by_role("row").filter(has_text=learner_email)
+    expect(row.get_by_text("Completed", exact=True)).to_be_visible()
