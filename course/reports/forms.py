@@ -10,12 +10,25 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..extensions import db
 from ..models import User
 from ..models.types import utcnow
 from ..services import reports
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects; values are strings, "" for "all"."""
+    return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
 
 
 def _int_or_none(value):
@@ -37,21 +50,23 @@ class ReportFilterForm(FlaskForm):
     due_to = DateField("Due to", validators=[Optional()])
     sort = SelectField(
         "Sort by",
-        choices=[
-            ("learner", "Learner"),
-            ("department", "Department"),
-            ("module", "Module"),
-            ("due", "Due date"),
-            ("status", "Status"),
-            ("completed", "Completed on"),
-            ("score", "Score"),
-        ],
+        choices=_choices(
+            [
+                ("learner", "Learner"),
+                ("department", "Department"),
+                ("module", "Module"),
+                ("due", "Due date"),
+                ("status", "Status"),
+                ("completed", "Completed on"),
+                ("score", "Score"),
+            ]
+        ),
         default="learner",
         validators=[Optional()],
     )
     order = SelectField(
         "Order",
-        choices=[("asc", "Ascending"), ("desc", "Descending")],
+        choices=_choices([("asc", "Ascending"), ("desc", "Descending")]),
         default="asc",
         validators=[Optional()],
     )
@@ -59,17 +74,17 @@ class ReportFilterForm(FlaskForm):
 
     def __init__(self, formdata, scope: reports.Scope, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.department.choices = [(None, "All departments")] + [
-            (d.id, d.name) for d in reports.departments(scope)
-        ]
-        self.module.choices = [(None, "All modules")] + reports.module_titles()
-        self.status.choices = [("", "Any status")] + [
-            (s.value, label) for s, label, _ in reports.LEGEND
-        ]
+        self.department.choices = _choices(
+            [(None, "All departments")] + [(d.id, d.name) for d in reports.departments(scope)]
+        )
+        self.module.choices = _choices([(None, "All modules")] + reports.module_titles())
+        self.status.choices = _choices(
+            [("", "Any status")] + [(s.value, label) for s, label, _ in reports.LEGEND]
+        )
 
     def validate_due_to(self, field):
         if field.data and self.due_from.data and field.data < self.due_from.data:
-            raise ValueError("The end of the range is before its start.")
+            raise ValidationError("The end of the range is before its start.")
 
     def filters(self) -> reports.Filters:
         return reports.Filters(
@@ -106,15 +121,16 @@ class AssignmentForm(FlaskForm):
     )
     target = RadioField(
         "Assign to",
-        choices=[("department", "A whole department"), ("learners", "Named learners")],
+        choices=_choices([("department", "A whole department"), ("learners", "Named learners")]),
         default="department",
         validators=[InputRequired("Choose who the modules are for.")],
     )
-    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    # No Optional(): validate_department must run when the field is empty.
+    department = SelectField("Department", coerce=_int_or_none)
     learners = TextAreaField(
         "Learners' emails",
         description="One email address per line; only people in your departments.",
-        validators=[Optional(), Length(max=20000)],
+        validators=[Length(max=20000)],
     )
     due_on = DateField(
         "Due date", validators=[InputRequired("Enter a due date, for example 2027-03-31.")]
@@ -129,25 +145,25 @@ class AssignmentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.user_ids: list[int] = []
-        self.modules.choices = reports.module_titles()
-        self.department.choices = [(None, "Choose a department")] + [
-            (d.id, d.name) for d in reports.departments(scope)
-        ]
+        self.modules.choices = _choices(reports.module_titles())
+        self.department.choices = _choices(
+            [(None, "Choose a department")] + [(d.id, d.name) for d in reports.departments(scope)]
+        )
 
     def validate_due_on(self, field):
         if field.data and field.data < utcnow().date():
-            raise ValueError("The due date is in the past; choose today or a later day.")
+            raise ValidationError("The due date is in the past; choose today or a later day.")
 
     def validate_department(self, field):
         if self.target.data == "department" and field.data is None:
-            raise ValueError("Choose the department.")
+            raise ValidationError("Choose the department.")
 
     def validate_learners(self, field):
         if self.target.data != "learners":
             return
         emails = [line.strip().lower() for line in (field.data or "").splitlines() if line.strip()]
         if not emails:
-            raise ValueError("Enter at least one learner's email.")
+            raise ValidationError("Enter at least one learner's email.")
         found = dict(
             db.session.execute(
                 select(func.lower(User.email), User).where(func.lower(User.email).in_(emails))
@@ -157,7 +173,7 @@ class AssignmentForm(FlaskForm):
             e for e in emails if e not in found or not self.scope.covers(found[e].department_id)
         ]
         if unknown:
-            raise ValueError(
+            raise ValidationError(
                 "Not a learner in your departments: "
                 + ", ".join(unknown[:10])
                 + (" …" if len(unknown) > 10 else "")
