@@ -7,6 +7,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,7 +28,7 @@ def quiz_form(questions: list[dict], formdata=None) -> FlaskForm:
         submit = SubmitField("Submit answers")
 
     for index, question in enumerate(questions):
-        choices = [(c["id"], c["text"]) for c in question["choices"]]
+        choices = [SelectChoice(c["id"], c["text"]) for c in question["choices"]]
         if question["type"] == "multiple":
             field = MultiCheckboxField(
                 question["prompt"],
@@ -74,7 +75,7 @@ def exercise_form(kind, params: dict, formdata=None) -> FlaskForm:
                     TextAreaField(f"Post {index + 1}", render_kw={"rows": 3}),
                 )
         elif spec.widget == "select":
-            choices = [("", "Choose one")] + [tuple(c) for c in spec.choices]
+            choices = [SelectChoice("", "Choose one")] + [SelectChoice(*c) for c in spec.choices]
             setattr(
                 ExerciseForm,
                 spec.name,

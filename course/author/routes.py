@@ -1,0 +1,407 @@
+from types import SimpleNamespace
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import exercises
+from ..auth.decorators import role_required
+from ..extensions import db
+from ..learn.forms import answers_from, quiz_form
+from ..models import QuestionType, Role
+from ..services import authoring, quiz
+from ..services import item_analysis as analysis_service
+from ..services.content_io import ContentError
+from ..services.rendering import render_markdown
+from . import bp
+from .forms import (
+    CHOICE_ROWS,
+    ActionForm,
+    ExerciseForm,
+    GiftImportForm,
+    ImportModuleForm,
+    LessonForm,
+    ModuleSettingsForm,
+    NewModuleForm,
+    PublishForm,
+    QuestionForm,
+)
+
+studio = role_required(Role.TRAINER, Role.ADMIN)
+PARTS = {"lessons", "questions", "exercises"}
+
+
+def _module_or_404(slug: str):
+    return authoring.module_by_slug(slug) or abort(404)
+
+
+def _current(module):
+    """What the editor shows: the draft when there is one, else the published revision."""
+    return module.draft or module.published
+
+
+def _item_or_404(module, part: str, key: str):
+    revision = _current(module)
+    return next((row for row in getattr(revision, part) if row.key == key), None) or abort(404)
+
+
+def _file_text(storage) -> str | None:
+    try:
+        return storage.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+@bp.get("/")
+@studio
+def list_modules():
+    return render_template("author/list.html", modules=authoring.list_modules())
+
+
+@bp.route("/modules/new", methods=["GET", "POST"])
+@studio
+def new_module():
+    form = NewModuleForm()
+    if form.validate_on_submit():
+        module = authoring.create_module(
+            current_user.id, form.slug.data, form.title.data.strip(), form.summary.data.strip()
+        )
+        flash("Module created as a draft. Add lessons and questions, then publish.", "success")
+        return redirect(url_for(".edit_module", slug=module.slug))
+    return render_template("author/new_module.html", form=form)
+
+
+@bp.route("/modules/<slug>", methods=["GET", "POST"])
+@studio
+def edit_module(slug):
+    module = _module_or_404(slug)
+    revision = _current(module)
+    form = ModuleSettingsForm(obj=revision)
+    if form.validate_on_submit():
+        try:
+            authoring.update_settings(
+                module,
+                current_user.id,
+                title=form.title.data.strip(),
+                summary=form.summary.data.strip(),
+                pass_mark=form.pass_mark.data,
+                quiz_size=form.quiz_size.data,
+                estimated_minutes=form.estimated_minutes.data,
+                position=form.position.data,
+            )
+        except authoring.AuthoringError as error:
+            form.quiz_size.errors.append(str(error))
+        else:
+            flash("Settings saved in the draft.", "success")
+            return redirect(url_for(".edit_module", slug=slug))
+    return render_template(
+        "author/module.html",
+        module=module,
+        revision=revision,
+        form=form,
+        action=ActionForm(),
+        changes=authoring.changes(module),
+        history=authoring.history(module),
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/modules/<slug>/lessons/new", methods=["GET", "POST"], defaults={"key": None})
+@bp.route("/modules/<slug>/lessons/<key>", methods=["GET", "POST"])
+@studio
+def edit_lesson(slug, key):
+    module = _module_or_404(slug)
+    lesson = _item_or_404(module, "lessons", key) if key else None
+    form = LessonForm(data={"title": lesson.title, "body": lesson.body_markdown} if lesson else {})
+    preview_html = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            # The very function that renders what learners get, on the text as typed.
+            preview_html = render_markdown(form.body.data)
+        else:
+            saved = authoring.save_lesson(
+                module, current_user.id, key, form.title.data.strip(), form.body.data
+            )
+            flash(f"Lesson “{saved.title}” saved in the draft.", "success")
+            return redirect(url_for(".edit_lesson", slug=slug, key=saved.key))
+    return render_template(
+        "author/lesson.html", module=module, lesson=lesson, form=form, preview_html=preview_html
+    ), (422 if form.errors else 200)
+
+
+@bp.get("/modules/<slug>/lessons/<key>/preview")
+@studio
+def preview_lesson(slug, key):
+    module = _module_or_404(slug)
+    revision = _current(module)
+    lessons = revision.lessons
+    index = next((i for i, x in enumerate(lessons) if x.key == key), None)
+    if index is None:
+        abort(404)
+    return render_template(
+        "author/preview_lesson.html",
+        module=module,
+        revision=revision,
+        lesson=lessons[index],
+        number=index + 1,
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+    )
+
+
+def _question_form(question):
+    if request.method == "POST" or question is None:
+        return QuestionForm()
+    rows = [
+        {"text": c.text, "correct": c.is_correct, "feedback": c.feedback} for c in question.choices
+    ]
+    rows += [{}] * max(0, CHOICE_ROWS - len(rows))
+    return QuestionForm(
+        data={
+            "type": question.type.value,
+            "prompt": question.prompt,
+            "explanation": question.explanation,
+            "choices": rows,
+        }
+    )
+
+
+@bp.route("/modules/<slug>/questions/new", methods=["GET", "POST"], defaults={"key": None})
+@bp.route("/modules/<slug>/questions/<key>", methods=["GET", "POST"])
+@studio
+def edit_question(slug, key):
+    module = _module_or_404(slug)
+    question = _item_or_404(module, "questions", key) if key else None
+    form = _question_form(question)
+    if form.validate_on_submit():
+        saved = authoring.save_question(
+            module,
+            current_user.id,
+            key,
+            QuestionType(form.type.data),
+            form.prompt.data.strip(),
+            (form.explanation.data or "").strip(),
+            form.choice_specs(),
+        )
+        flash("Question saved in the draft.", "success")
+        return redirect(url_for(".edit_question", slug=slug, key=saved.key))
+    return render_template("author/question.html", module=module, question=question, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/modules/<slug>/exercises/new", methods=["GET", "POST"], defaults={"key": None})
+@bp.route("/modules/<slug>/exercises/<key>", methods=["GET", "POST"])
+@studio
+def edit_exercise(slug, key):
+    module = _module_or_404(slug)
+    exercise = _item_or_404(module, "exercises", key) if key else None
+    data = {}
+    if exercise is not None:
+        data = {
+            "kind": exercise.kind,
+            "title": exercise.title,
+            "instructions": exercise.instructions_markdown,
+            "params": authoring.params_text(exercise.params),
+        }
+    form = ExerciseForm(data=data)
+    if form.validate_on_submit():
+        saved = authoring.save_exercise(
+            module,
+            current_user.id,
+            key,
+            form.kind.data,
+            form.title.data.strip(),
+            form.instructions.data or "",
+            form.parsed_params,
+        )
+        flash("Exercise saved in the draft.", "success")
+        return redirect(url_for(".edit_exercise", slug=slug, key=saved.key))
+    return render_template(
+        "author/exercise.html",
+        module=module,
+        exercise=exercise,
+        form=form,
+        kinds=exercises.KINDS,
+    ), (422 if form.errors else 200)
+
+
+@bp.post("/modules/<slug>/<part>/<key>/move/<any(up, down):direction>")
+@studio
+def move_item(slug, part, key, direction):
+    module = _module_or_404(slug)
+    if part not in PARTS:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            authoring.move_item(module, current_user.id, part, key, direction)
+        except authoring.AuthoringError as error:
+            flash(str(error), "error")
+    return redirect(url_for(".edit_module", slug=slug, _anchor=part))
+
+
+@bp.post("/modules/<slug>/<part>/<key>/delete")
+@studio
+def delete_item(slug, part, key):
+    module = _module_or_404(slug)
+    if part not in PARTS:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            authoring.delete_item(module, current_user.id, part, key)
+            flash(f"Removed from the draft: {key}.", "success")
+        except authoring.AuthoringError as error:
+            flash(str(error), "error")
+    return redirect(url_for(".edit_module", slug=slug, _anchor=part))
+
+
+@bp.post("/modules/<slug>/discard")
+@studio
+def discard_draft(slug):
+    module = _module_or_404(slug)
+    if ActionForm().validate_on_submit():
+        try:
+            authoring.discard_draft(module, current_user.id)
+            flash("Draft discarded; learners see the published version.", "success")
+        except authoring.AuthoringError as error:
+            flash(str(error), "error")
+    return redirect(url_for(".edit_module", slug=slug))
+
+
+@bp.route("/modules/<slug>/publish", methods=["GET", "POST"])
+@studio
+def publish_module(slug):
+    module = _module_or_404(slug)
+    form = PublishForm()
+    if module.draft is not None and form.validate_on_submit():
+        try:
+            revision = authoring.publish(
+                module,
+                current_user.id,
+                form.change_summary.data.strip(),
+                form.requires_retraining.data,
+                form.reason.data or "",
+            )
+        except authoring.AuthoringError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Version {revision.number} is published: learners see it now.", "success")
+            return redirect(url_for(".edit_module", slug=slug))
+    return render_template(
+        "author/publish.html", module=module, form=form, changes=authoring.changes(module)
+    ), (422 if form.errors else 200)
+
+
+@bp.get("/modules/<slug>/export")
+@studio
+def export_module(slug):
+    module = _module_or_404(slug)
+    draft = request.args.get("version") == "draft"
+    text = authoring.export_text(module, draft=draft)
+    name = f"{module.slug}{'-draft' if draft else ''}.md"
+    return Response(
+        text,
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@studio
+def import_module():
+    form = ImportModuleForm()
+    form.into.choices = [SelectChoice("", "A new module")] + [
+        SelectChoice(row.slug, f"A new draft of “{row.title}”") for row in authoring.list_modules()
+    ]
+    problems = None
+    if form.validate_on_submit():
+        storage = form.file.data
+        text = _file_text(storage)
+        into = authoring.module_by_slug(form.into.data) if form.into.data else None
+        if text is None:
+            form.file.errors.append("The file is not UTF-8 text.")
+        else:
+            try:
+                module = authoring.import_module(current_user.id, text, storage.filename, into)
+            except ContentError as error:
+                db.session.rollback()
+                problems = error
+            else:
+                flash("Imported as a draft: check it, then publish.", "success")
+                return redirect(url_for(".edit_module", slug=module.slug))
+    return render_template("author/import.html", form=form, problems=problems), (
+        422 if form.errors or problems else 200
+    )
+
+
+@bp.route("/modules/<slug>/import-gift", methods=["GET", "POST"])
+@studio
+def import_gift(slug):
+    module = _module_or_404(slug)
+    form = GiftImportForm()
+    problems = None
+    if form.validate_on_submit():
+        storage = form.file.data
+        text = _file_text(storage)
+        if text is None:
+            form.file.errors.append("The file is not UTF-8 text.")
+        else:
+            try:
+                keys = authoring.import_gift(module, current_user.id, text, storage.filename)
+            except ContentError as error:
+                db.session.rollback()
+                problems = error
+            else:
+                flash(f"Imported {len(keys)} questions into the draft.", "success")
+                return redirect(url_for(".edit_module", slug=slug, _anchor="questions"))
+    return render_template(
+        "author/import_gift.html", module=module, form=form, problems=problems
+    ), (422 if form.errors or problems else 200)
+
+
+@bp.get("/modules/<slug>/preview")
+@studio
+def preview_module(slug):
+    module = _module_or_404(slug)
+    return render_template("author/preview_module.html", module=module, revision=_current(module))
+
+
+@bp.route("/modules/<slug>/preview/quiz", methods=["GET", "POST"])
+@studio
+def preview_quiz(slug):
+    """The quiz as a learner sees it, graded in memory: nothing is stored."""
+    module = _module_or_404(slug)
+    revision = _current(module)
+    # The whole bank, so the trainer sees every question; choices are shuffled as for learners.
+    questions = quiz.draw_questions(SimpleNamespace(questions=revision.questions, quiz_size=None))
+    form = quiz_form(questions)
+    grade = results = None
+    if request.method == "POST":
+        answers = quiz.clean_answers(questions, answers_from(form, questions))
+        grade = quiz.grade(questions, answers, revision.pass_mark)
+        results = dict(zip([q["key"] for q in questions], grade.questions, strict=True))
+    return render_template(
+        "author/preview_quiz.html",
+        module=module,
+        revision=revision,
+        questions=questions,
+        form=form,
+        grade=grade,
+        results=results,
+    )
+
+
+@bp.get("/modules/<slug>/analysis")
+@studio
+def item_analysis(slug):
+    module = _module_or_404(slug)
+    revision = _current(module)
+    titles = {e.key: e.title for e in revision.exercises}
+    return render_template(
+        "author/item_analysis.html",
+        module=module,
+        revision=revision,
+        analysis=analysis_service.analyse(module.id),
+        titles=titles,
+        too_easy=analysis_service.TOO_EASY,
+        too_hard=analysis_service.TOO_HARD,
+    )

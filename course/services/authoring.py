@@ -1,0 +1,685 @@
+"""The trainers' studio: drafts, edits, publishing, import and export.
+
+Trainers only ever change a draft revision. Learners read `module.published`, so nothing a
+trainer does is visible until `publish`. Publishing never touches recorded attempts,
+submissions or certificates: those keep their own snapshots.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from .. import exercises
+from ..extensions import db
+from ..models import (
+    AuditEvent,
+    Choice,
+    Exercise,
+    Lesson,
+    Module,
+    ModuleProgress,
+    ModuleRevision,
+    ProgressStatus,
+    Question,
+    QuestionType,
+    RevisionState,
+    User,
+)
+from ..models.types import utcnow
+from . import audit, content_io, gift
+from .content_io import ChoiceSpec, ContentError
+from .rendering import render_markdown
+
+PARTS = ("lessons", "questions", "exercises")
+_KEY_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+class AuthoringError(ValueError):
+    """An edit the rules refuse, with a message for the trainer."""
+
+
+def subject(module: Module) -> str:
+    return f"module:{module.id}"
+
+
+def module_by_slug(slug: str) -> Module | None:
+    """The module with both revisions and all their parts loaded."""
+    options = []
+    for name in ("published", "draft"):
+        rel = getattr(Module, name)
+        options += [
+            selectinload(rel).selectinload(ModuleRevision.lessons),
+            selectinload(rel).selectinload(ModuleRevision.exercises),
+            selectinload(rel).selectinload(ModuleRevision.questions).selectinload(Question.choices),
+        ]
+    return db.session.scalar(select(Module).where(Module.slug == slug).options(*options))
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    slug: str
+    title: str
+    published_number: int | None
+    draft_number: int | None
+    changed_at: object
+    changed_by: str | None
+    last_change: str
+
+
+def list_modules() -> list[ModuleRow]:
+    """Every module with its draft/published state and its latest audit line (two queries)."""
+    modules = db.session.scalars(
+        select(Module).options(selectinload(Module.published), selectinload(Module.draft))
+    ).all()
+    latest = (
+        select(AuditEvent.subject, func.max(AuditEvent.id).label("id"))
+        .where(AuditEvent.subject.like("module:%"))
+        .group_by(AuditEvent.subject)
+        .subquery()
+    )
+    events = {
+        row.subject: row
+        for row in db.session.execute(
+            select(AuditEvent.subject, AuditEvent.at, AuditEvent.summary, User.name)
+            .join(latest, latest.c.id == AuditEvent.id)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+        )
+    }
+    rows = []
+    for module in modules:
+        current = module.draft or module.published
+        event = events.get(subject(module))
+        rows.append(
+            ModuleRow(
+                slug=module.slug,
+                title=current.title if current else module.slug,
+                published_number=module.published.number if module.published else None,
+                draft_number=module.draft.number if module.draft else None,
+                changed_at=event.at if event else module.created_at,
+                changed_by=event.name if event else None,
+                last_change=event.summary if event else "loaded from the curriculum",
+            )
+        )
+    position = {
+        m.slug: ((m.draft or m.published).position if (m.draft or m.published) else 0)
+        for m in modules
+    }
+    return sorted(rows, key=lambda r: (position[r.slug], r.title))
+
+
+def history(module: Module, limit: int = 50) -> list[tuple]:
+    """The module's audit lines, newest first: (when, who, action, summary)."""
+    return db.session.execute(
+        select(AuditEvent.at, User.name, AuditEvent.action, AuditEvent.summary)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject == subject(module))
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def create_module(actor_id: int, slug: str, title: str, summary: str = "") -> Module:
+    """A new module with an empty draft (revision 1); nothing is published yet."""
+    if db.session.scalar(select(Module.id).where(Module.slug == slug)) is not None:
+        raise AuthoringError(f"A module with the address '{slug}' already exists.")
+    module = Module(slug=slug)
+    revision = ModuleRevision(
+        module=module,
+        number=1,
+        state=RevisionState.DRAFT,
+        title=title,
+        summary=summary,
+        updated_by_id=actor_id,
+    )
+    db.session.add_all([module, revision])
+    db.session.flush()
+    module.draft = revision
+    db.session.flush()
+    audit.record(actor_id, "module.create", subject(module), f"created module '{title}'")
+    db.session.commit()
+    return module
+
+
+def _next_number(module: Module) -> int:
+    highest = db.session.scalar(
+        select(func.max(ModuleRevision.number)).where(ModuleRevision.module_id == module.id)
+    )
+    return (highest or 0) + 1
+
+
+def ensure_draft(module: Module, actor_id: int | None = None) -> ModuleRevision:
+    """The module's draft, made as a copy of the published revision when there is none.
+
+    Lessons, questions, choices and exercises are copied with their keys, so evidence keyed
+    by them still counts after publishing.
+    """
+    if module.draft is not None:
+        return module.draft
+    source = module.published
+    draft = ModuleRevision(
+        module=module,
+        number=_next_number(module),
+        state=RevisionState.DRAFT,
+        title=source.title if source else module.slug,
+        summary=source.summary if source else "",
+        pass_mark=source.pass_mark if source else 80,
+        quiz_size=source.quiz_size if source else None,
+        estimated_minutes=source.estimated_minutes if source else 15,
+        position=source.position if source else 0,
+        updated_by_id=actor_id,
+    )
+    if source is not None:
+        draft.lessons = [
+            Lesson(
+                key=x.key,
+                position=x.position,
+                title=x.title,
+                body_markdown=x.body_markdown,
+                body_html=x.body_html,
+            )
+            for x in source.lessons
+        ]
+        draft.questions = [
+            Question(
+                key=q.key,
+                position=q.position,
+                type=q.type,
+                prompt=q.prompt,
+                explanation=q.explanation,
+                choices=[
+                    Choice(position=c.position, text=c.text, is_correct=c.is_correct,
+                           feedback=c.feedback)
+                    for c in q.choices
+                ],
+            )
+            for q in source.questions
+        ]  # fmt: skip
+        draft.exercises = [
+            Exercise(
+                key=e.key,
+                position=e.position,
+                kind=e.kind,
+                title=e.title,
+                instructions_markdown=e.instructions_markdown,
+                instructions_html=e.instructions_html,
+                params=dict(e.params),
+            )
+            for e in source.exercises
+        ]
+    db.session.add(draft)
+    db.session.flush()
+    module.draft = draft
+    db.session.flush()
+    return draft
+
+
+def _touch(revision: ModuleRevision, actor_id: int) -> None:
+    revision.updated_by_id = actor_id
+    revision.updated_at = utcnow()
+
+
+def _unique_key(wanted: str, taken: set[str]) -> str:
+    base = _KEY_CHARS.sub("-", wanted.lower()).strip("-")[:60].strip("-") or "item"
+    if not base[0].isalnum():
+        base = "k" + base
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
+def _renumber(rows: list) -> None:
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position = position
+
+
+def _find(rows: list, key: str):
+    row = next((r for r in rows if r.key == key), None)
+    if row is None:
+        raise AuthoringError("That item is not in the draft any more.")
+    return row
+
+
+def update_settings(module: Module, actor_id: int, **settings) -> None:
+    """Change the draft's title, summary, pass mark, quiz size, minutes or order."""
+    draft = ensure_draft(module, actor_id)
+    if settings.get("quiz_size") and settings["quiz_size"] > len(draft.questions):
+        raise AuthoringError(
+            f"The quiz size is {settings['quiz_size']} but the draft has only "
+            f"{len(draft.questions)} questions."
+        )
+    changed = [name for name, value in settings.items() if getattr(draft, name) != value]
+    for name in changed:
+        setattr(draft, name, settings[name])
+    if changed:
+        _touch(draft, actor_id)
+        audit.record(actor_id, "module.settings", subject(module), "changed " + ", ".join(changed))
+    db.session.commit()
+
+
+def save_lesson(
+    module: Module, actor_id: int, key: str | None, title: str, markdown: str
+) -> Lesson:
+    """Create (key None) or change a draft lesson; its HTML is rendered and sanitized now."""
+    draft = ensure_draft(module, actor_id)
+    if key is None:
+        lesson = Lesson(
+            key=_unique_key(title, {x.key for x in draft.lessons}),
+            position=len(draft.lessons),
+            title=title,
+            body_markdown=markdown,
+            body_html=render_markdown(markdown),
+        )
+        draft.lessons.append(lesson)
+        action = "added"
+    else:
+        lesson = _find(draft.lessons, key)
+        lesson.title, lesson.body_markdown = title, markdown
+        lesson.body_html = render_markdown(markdown)
+        action = "changed"
+    _touch(draft, actor_id)
+    db.session.flush()
+    audit.record(actor_id, "lesson.save", subject(module), f"{action} lesson '{lesson.key}'")
+    db.session.commit()
+    return lesson
+
+
+def save_question(
+    module: Module,
+    actor_id: int,
+    key: str | None,
+    type: QuestionType,
+    prompt: str,
+    explanation: str,
+    choices: list[ChoiceSpec],
+) -> Question:
+    """Create or change a draft question; the choices must pass content_io.choice_problems."""
+    problems = content_io.choice_problems(type, choices)
+    if problems:
+        raise AuthoringError("; ".join(problems).capitalize() + ".")
+    draft = ensure_draft(module, actor_id)
+    rows = [
+        Choice(position=i, text=c.text, is_correct=c.correct, feedback=c.feedback)
+        for i, c in enumerate(choices)
+    ]
+    if key is None:
+        question = Question(
+            key=_unique_key(prompt[:40], {q.key for q in draft.questions}),
+            position=len(draft.questions),
+            type=type,
+            prompt=prompt,
+            explanation=explanation,
+            choices=rows,
+        )
+        draft.questions.append(question)
+        action = "added"
+    else:
+        question = _find(draft.questions, key)
+        question.type, question.prompt, question.explanation = type, prompt, explanation
+        if [(c.text, c.is_correct, c.feedback) for c in question.choices] != [
+            (c.text, c.correct, c.feedback) for c in choices
+        ]:
+            question.choices = rows
+        action = "changed"
+    _touch(draft, actor_id)
+    db.session.flush()
+    audit.record(actor_id, "question.save", subject(module), f"{action} question '{question.key}'")
+    db.session.commit()
+    return question
+
+
+def params_problems(kind: str, params) -> list[str]:
+    """Messages for bad exercise parameters (course.exercises.validate_params)."""
+    if kind not in exercises.KINDS:
+        return [f"Choose a kind: {', '.join(exercises.KINDS)}."]
+    return [f.message for f in exercises.validate_params(kind, params)]
+
+
+def save_exercise(
+    module: Module,
+    actor_id: int,
+    key: str | None,
+    kind: str,
+    title: str,
+    instructions: str,
+    params: dict,
+) -> Exercise:
+    """Create or change a draft exercise; parameters are checked by the kind's rules."""
+    problems = params_problems(kind, params)
+    if problems:
+        raise AuthoringError(" ".join(problems))
+    draft = ensure_draft(module, actor_id)
+    if key is None:
+        exercise = Exercise(
+            key=_unique_key(title, {e.key for e in draft.exercises}),
+            position=len(draft.exercises),
+        )
+        draft.exercises.append(exercise)
+        action = "added"
+    else:
+        exercise = _find(draft.exercises, key)
+        action = "changed"
+    exercise.kind, exercise.title, exercise.params = kind, title, dict(params)
+    exercise.instructions_markdown = instructions
+    exercise.instructions_html = render_markdown(instructions)
+    _touch(draft, actor_id)
+    db.session.flush()
+    audit.record(actor_id, "exercise.save", subject(module), f"{action} exercise '{exercise.key}'")
+    db.session.commit()
+    return exercise
+
+
+def delete_item(module: Module, actor_id: int, part: str, key: str) -> None:
+    """Remove a lesson, question or exercise from the draft (recorded results keep theirs)."""
+    draft = ensure_draft(module, actor_id)
+    rows = getattr(draft, part)
+    rows.remove(_find(rows, key))
+    _renumber(rows)
+    _touch(draft, actor_id)
+    audit.record(actor_id, f"{part[:-1]}.delete", subject(module), f"removed {part[:-1]} '{key}'")
+    db.session.commit()
+
+
+def move_item(module: Module, actor_id: int, part: str, key: str, direction: str) -> None:
+    """Move a lesson, question or exercise one place up or down in the draft."""
+    draft = ensure_draft(module, actor_id)
+    rows = list(getattr(draft, part))
+    index = rows.index(_find(rows, key))
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+        _renumber(rows)
+        getattr(draft, part).sort(key=lambda r: r.position)
+        _touch(draft, actor_id)
+        audit.record(
+            actor_id, f"{part[:-1]}.move", subject(module), f"moved {part[:-1]} '{key}' {direction}"
+        )
+    db.session.commit()
+
+
+def discard_draft(module: Module, actor_id: int) -> None:
+    """Throw the draft away; learners never saw it."""
+    draft = module.draft
+    if draft is None:
+        return
+    if module.published is None:
+        raise AuthoringError(
+            "This module has never been published: there is nothing to go back to."
+        )
+    module.draft = None
+    db.session.flush()
+    db.session.delete(draft)
+    audit.record(
+        actor_id, "module.discard_draft", subject(module), f"discarded draft {draft.number}"
+    )
+    db.session.commit()
+
+
+@dataclass
+class Changes:
+    """What a draft changes against the published revision, computed by key."""
+
+    settings: list[str] = field(default_factory=list)
+    added: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PARTS})
+    changed: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PARTS})
+    removed: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PARTS})
+    reordered: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        if self.settings:
+            parts.append("settings: " + ", ".join(self.settings))
+        for label, table in (("added", self.added), ("changed", self.changed),
+                             ("removed", self.removed)):  # fmt: skip
+            for part in PARTS:
+                if table[part]:
+                    parts.append(f"{label} {part}: {', '.join(table[part])}")
+        if self.reordered:
+            parts.append("reordered " + ", ".join(self.reordered))
+        return "; ".join(parts) or "no changes"
+
+
+def _fingerprint(part: str, row) -> tuple:
+    if part == "lessons":
+        return (row.title, row.body_markdown)
+    if part == "questions":
+        return (
+            row.type,
+            row.prompt,
+            row.explanation,
+            tuple((c.text, c.is_correct, c.feedback) for c in row.choices),
+        )
+    return (row.kind, row.title, row.instructions_markdown, row.params)
+
+
+def changes(module: Module) -> Changes:
+    """The draft against the published revision (everything is 'added' for a first version)."""
+    draft, published = module.draft, module.published
+    result = Changes()
+    if draft is None:
+        return result
+    for name in ("title", "summary", "pass_mark", "quiz_size", "estimated_minutes", "position"):
+        if published is None or getattr(draft, name) != getattr(published, name):
+            result.settings.append(name)
+    for part in PARTS:
+        new = {r.key: r for r in getattr(draft, part)}
+        old = {r.key: r for r in getattr(published, part)} if published else {}
+        result.added[part] = [k for k in new if k not in old]
+        result.removed[part] = [k for k in old if k not in new]
+        result.changed[part] = [
+            k for k in new if k in old and _fingerprint(part, new[k]) != _fingerprint(part, old[k])
+        ]
+        kept_new = [k for k in new if k in old]
+        kept_old = [k for k in old if k in new]
+        if kept_new != kept_old:
+            result.reordered.append(part)
+    return result
+
+
+def publish(
+    module: Module,
+    actor_id: int,
+    change_summary: str,
+    requires_retraining: bool = False,
+    reason: str = "",
+) -> ModuleRevision:
+    """Make the draft what learners see, and keep the old version as superseded.
+
+    With `requires_retraining`, evidence from older versions stops counting
+    (module.retrain_since) and every learner who had completed the module gets it re-opened
+    with `reason` shown on their dashboard and in the manager's report. Attempts, submissions
+    and certificates are never changed.
+    """
+    draft = module.draft
+    if draft is None:
+        raise AuthoringError("There is no draft to publish.")
+    if not draft.lessons:
+        raise AuthoringError("Add at least one lesson before publishing.")
+    if not draft.questions:
+        raise AuthoringError("Add at least one quiz question before publishing.")
+    if draft.quiz_size and draft.quiz_size > len(draft.questions):
+        raise AuthoringError("The quiz size is larger than the number of questions.")
+    if requires_retraining and not reason.strip():
+        raise AuthoringError("Say why learners must retrain: they will read this reason.")
+    what = changes(module).summary()
+    now = utcnow()
+    old = module.published
+    if old is not None:
+        old.state = RevisionState.SUPERSEDED
+    draft.state = RevisionState.PUBLISHED
+    draft.published_at, draft.published_by_id = now, actor_id
+    draft.change_summary = change_summary
+    draft.requires_retraining = requires_retraining
+    module.published, module.draft = draft, None
+    db.session.flush()
+    line = f"published version {draft.number}: {change_summary} ({what})"
+    reopened = 0
+    if requires_retraining and old is not None:
+        module.retrain_since = draft.number
+        module.retrain_reason = reason.strip()
+        reopened = _reopen(module, reason.strip())
+        line += f"; requires retraining: {reason.strip()} ({reopened} learners re-opened)"
+    audit.record(actor_id, "module.publish", subject(module), line)
+    db.session.commit()
+    return draft
+
+
+def _reopen(module: Module, reason: str) -> int:
+    """Bulk-update every learner's summary: older evidence no longer counts (see progress)."""
+    done = db.session.execute(
+        update(ModuleProgress)
+        .where(
+            ModuleProgress.module_id == module.id,
+            ModuleProgress.status == ProgressStatus.COMPLETED,
+        )
+        .values(
+            status=ProgressStatus.IN_PROGRESS,
+            completed_at=None,
+            reopened_reason=reason[:500],
+            lessons_read=0,
+            exercises_passed=0,
+            best_score=None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    # Those in the middle of it start over too: their reads predate retrain_since.
+    db.session.execute(
+        update(ModuleProgress)
+        .where(
+            ModuleProgress.module_id == module.id,
+            ModuleProgress.status == ProgressStatus.IN_PROGRESS,
+            ModuleProgress.reopened_reason.is_(None),
+        )
+        .values(lessons_read=0, exercises_passed=0, best_score=None)
+        .execution_options(synchronize_session=False)
+    )
+    return done
+
+
+def export_text(module: Module, draft: bool = False) -> str:
+    """The module (published revision, or the draft) in the curriculum's file format."""
+    revision = module.draft if draft and module.draft else module.published or module.draft
+    return content_io.write_module(content_io.spec_from_revision(module, revision))
+
+
+def import_module(actor_id: int, text: str, filename: str, into: Module | None = None) -> Module:
+    """Import a module file as a new module, or as the new draft of `into`.
+
+    Raises ContentError (file, line, problem) and writes nothing when the file is bad.
+    """
+    spec = content_io.parse_module(text, filename)
+    if into is None:
+        if db.session.scalar(select(Module.id).where(Module.slug == spec.slug)) is not None:
+            raise ContentError(
+                filename,
+                [(2, f"a module with slug '{spec.slug}' exists: import it as a draft of that "
+                     "module, or change the slug")],
+            )  # fmt: skip
+        module = Module(slug=spec.slug, source=spec.source)
+        draft = ModuleRevision(module=module, number=1, state=RevisionState.DRAFT, title=spec.title)
+        db.session.add_all([module, draft])
+        db.session.flush()
+        module.draft = draft
+        action = f"imported new module from {filename}"
+    else:
+        module = into
+        draft = ensure_draft(module, actor_id)
+        action = f"imported {filename} as draft {draft.number}"
+    content_io.apply_spec(draft, spec)
+    _touch(draft, actor_id)
+    db.session.flush()
+    audit.record(actor_id, "module.import", subject(module), action)
+    db.session.commit()
+    return module
+
+
+def import_gift(module: Module, actor_id: int, text: str, filename: str) -> list[str]:
+    """Add the questions of a GIFT file to the draft; returns the new keys.
+
+    All or nothing: any unreadable question raises ContentError with its line.
+    """
+    result = gift.parse(text)
+    problems: list[tuple[int | None, str]] = list(result.problems)
+    for question in result.questions:
+        choices = [ChoiceSpec(c.text, c.correct, c.feedback) for c in question.choices]
+        for message in content_io.choice_problems(QuestionType(question.type), choices):
+            problems.append((question.line, message))
+    if not result.questions and not problems:
+        problems.append((1, "the file has no questions"))
+    if problems:
+        raise ContentError(filename, sorted(problems, key=lambda p: p[0] or 0))
+    draft = ensure_draft(module, actor_id)
+    taken = {q.key for q in draft.questions}
+    keys = []
+    for question in result.questions:
+        key = _unique_key(question.key_hint, taken)
+        taken.add(key)
+        keys.append(key)
+        draft.questions.append(
+            Question(
+                key=key,
+                position=len(draft.questions),
+                type=QuestionType(question.type),
+                prompt=question.prompt,
+                explanation=question.explanation,
+                choices=[
+                    Choice(position=i, text=c.text, is_correct=c.correct, feedback=c.feedback)
+                    for i, c in enumerate(question.choices)
+                ],
+            )
+        )
+    _touch(draft, actor_id)
+    db.session.flush()
+    audit.record(
+        actor_id,
+        "question.import_gift",
+        subject(module),
+        f"imported {len(keys)} questions from {filename}",
+    )
+    db.session.commit()
+    return keys
+
+
+def parse_params(kind: str, text: str) -> tuple[dict, list[str]]:
+    """Exercise parameters written as YAML or JSON (JSON is YAML), checked for `kind`.
+
+    Returns (params, problems); each problem names the line of the parameter it is about.
+    """
+    import yaml
+
+    if not text.strip():
+        return {}, params_problems(kind, {})
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        params = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"Line {mark.line + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or "not valid YAML or JSON"
+        return {}, [f"{where}{problem}."]
+    if not isinstance(params, dict):
+        return {}, ["Line 1: write the parameters as 'name: value' lines (a mapping)."]
+    lines = {
+        str(key.value): key.start_mark.line + 1
+        for key, _ in getattr(node, "value", [])
+        if isinstance(key, yaml.ScalarNode)
+    }
+    if kind not in exercises.KINDS:
+        return params, params_problems(kind, params)
+    problems = []
+    for finding in exercises.validate_params(kind, params):
+        line = lines.get(finding.field or "")
+        problems.append(f"Line {line}: {finding.message}" if line else finding.message)
+    return params, problems
+
+
+def params_text(params: dict) -> str:
+    """Parameters as the YAML the editor shows."""
+    import yaml
+
+    if not params:
+        return ""
+    return yaml.safe_dump(params, sort_keys=False, allow_unicode=True)
