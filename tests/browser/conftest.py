@@ -137,6 +137,12 @@ def sign_in(page, live_server):
     return go
 
 
+@pytest.fixture(scope="session")
+def sign_in_as():
+    """sign_in_as(page, email): the sign-in form, filled and sent."""
+    return signed_in
+
+
 def signed_in(page, email: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email").fill(email)

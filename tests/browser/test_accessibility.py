@@ -1,0 +1,248 @@
+"""Every main page: no serious or critical axe-core violation, no sideways scrolling at 375 px.
+
+The pages are the learner's (in each state that changes what they show) plus every GET page
+of the staff areas (author, reports, admin, certificates) found in the app's URL map, so a
+page that lands later is checked without anyone remembering to list it.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import url_for
+from sqlalchemy import select
+
+from course import create_app
+from course.extensions import db
+from course.models import Certificate, Role, User
+from course.models.types import utcnow
+from course.services import assignments, catalog, practice, progress, quiz, reports
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STAFF_AREAS = ("author", "reports", "admin", "certificates")
+#: Endpoints that answer with a file, not a page.
+NOT_PAGES = ("export", "download", "csv", "pdf")
+#: Pages anyone may open signed out.
+PUBLIC = {"auth.sign_in", "certificates.verify_certificate"}
+BAD_POST = "Flu season is here: get vaccinated https://www.cdc.gov/flu/ #Flu"
+GOOD_POST = (
+    "Flu season is here. Get your flu vaccine, wash your hands often, cover coughs and "
+    "sneezes, and stay home when ill. See a doctor if you have trouble breathing. Find a "
+    "vaccine near you: https://www.cdc.gov/flu/ #FluSeason"
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    endpoint: str
+    #: Arguments for url_for, by name, taken from the sample data.
+    args: tuple[str, ...] = ()
+    #: After loading: "submit-empty-quiz", "submit-bad-post".
+    action: str | None = None
+    #: The URL argument each of `args` fills (staff pages).
+    names: tuple[str, ...] = ()
+
+
+LEARNER_PAGES = [
+    Page("sign-in", "auth.sign_in"),
+    Page("dashboard", "learn.dashboard"),
+    Page("module-completed", "learn.show_module", ("done_slug",)),
+    Page("module-in-progress", "learn.show_module", ("open_slug",)),
+    Page("lesson", "learn.show_lesson", ("done_slug", "lesson_key")),
+    Page("quiz-start", "learn.take_quiz", ("fresh_slug",)),
+    Page("quiz", "learn.take_quiz", ("open_slug",)),
+    Page("quiz-with-errors", "learn.take_quiz", ("open_slug",), "submit-empty-quiz"),
+    Page("result", "learn.show_result", ("attempt_id",)),
+    Page("exercise", "learn.do_exercise", ("done_slug", "exercise_key")),
+    Page("exercise-with-findings", "learn.do_exercise", ("done_slug", "exercise_key"),
+         "submit-bad-post"),
+]  # fmt: skip
+
+#: Names of URL arguments in the staff areas, and which sample value fills them.
+ARGUMENT_SAMPLES = {
+    "slug": "done_slug",
+    "key": "lesson_key",
+    "user_id": "user_id",
+    "attempt_id": "attempt_id",
+    "module_id": "module_id",
+    "code": "certificate_code",
+    "number": "revision_number",
+    "revision": "revision_number",
+}
+
+
+def _sample_for(path: str, name: str) -> str:
+    """The sample that fills one URL argument; a `key` is named by the segment before it."""
+    if name == "key":
+        for segment, sample in (("exercises", "exercise_key"), ("questions", "question_key")):
+            if f"/{segment}/<" in path:
+                return sample
+    return ARGUMENT_SAMPLES.get(name, f"?{name}")
+
+
+def _staff_pages() -> list[Page]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "url-map"})
+    pages = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        area = rule.endpoint.split(".")[0]
+        if area not in STAFF_AREAS or "GET" not in rule.methods:
+            continue
+        if any(word in rule.endpoint or word in rule.rule for word in NOT_PAGES):
+            continue
+        names = tuple(sorted(rule.arguments - set(rule.defaults or {})))
+        args = tuple(_sample_for(rule.rule, name) for name in names)
+        pages.append(Page(rule.rule, rule.endpoint, args, names=names))
+    return pages
+
+
+PAGES = LEARNER_PAGES + _staff_pages()
+
+
+@pytest.fixture(scope="module")
+def samples(live_server):
+    """One person with every role, part-way through the curriculum, managing a department."""
+    user_id, email = live_server.make_user(
+        {Role.LEARNER, Role.TRAINER, Role.MANAGER, Role.ADMIN},
+        department="Ward Access",
+        manages=["Ward Access"],
+    )
+    live_server.make_user(department="Ward Access")
+    with live_server.app.app_context():
+        done = catalog.published_module("share-information")
+        for lesson in done.published.lessons:
+            progress.record_lesson_read(user_id, done, lesson)
+        attempt = quiz.start_attempt(user_id, done)
+        right = {
+            q["key"]: [c["id"] for c in q["choices"] if c["correct"]] for q in attempt.questions
+        }
+        quiz.submit_attempt(attempt, right)
+        practice.submit(user_id, done, done.published.exercises[0], {"text": GOOD_POST})
+        progress.refresh(user_id, done)
+        opened = catalog.published_module("crisis-communication")
+        quiz.start_attempt(user_id, opened)
+        progress.record_lesson_read(user_id, opened, opened.published.lessons[0])
+        user = db.session.get(User, user_id)
+        scope, department_id = reports.scope_for(user), user.department_id
+        assignments.assign(
+            user_id, scope, [done.id, opened.id], utcnow().date() + timedelta(days=30),
+            department_id=department_id,
+        )  # fmt: skip
+        db.session.commit()
+        code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == user_id))
+        values = {
+            "email": email,
+            "user_id": user_id,
+            "attempt_id": attempt.id,
+            "done_slug": done.slug,
+            "open_slug": opened.slug,
+            "fresh_slug": "hands-on-training",
+            "lesson_key": done.published.lessons[0].key,
+            "exercise_key": done.published.exercises[0].key,
+            "question_key": done.published.questions[0].key,
+            "module_id": done.id,
+            "revision_number": done.published.number,
+            "certificate_code": code,
+        }
+        db.session.remove()
+    return values
+
+
+@pytest.fixture(scope="module")
+def signed_in_context(browser, live_server, samples, sign_in_as):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    sign_in_as(context.new_page(), samples["email"])
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def anonymous_context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(request, signed_in_context, anonymous_context):
+    """A tab on the page under test; named `page` so a failure saves its screenshot."""
+    target = request.node.callspec.params["target"]
+    context = anonymous_context if target.endpoint in PUBLIC else signed_in_context
+    tab = context.new_page()
+    yield tab
+    tab.close()
+
+
+def open_target(page, target: Page, live_server, samples, width: int) -> None:
+    missing = [a for a in target.args if a.startswith("?") or samples.get(a) is None]
+    if missing:
+        pytest.fail(
+            f"No sample value for {target.endpoint}'s URL arguments {missing}: add them to "
+            "ARGUMENT_SAMPLES (or the samples fixture) in tests/browser/test_accessibility.py."
+        )
+    with live_server.app.test_request_context():
+        if target.endpoint.startswith("learn."):  # learner pages name their own arguments
+            values = _learner_arguments(target, samples)
+        else:
+            values = dict(zip(target.names, (samples[a] for a in target.args), strict=True))
+        path = url_for(target.endpoint, **values)
+    page.set_viewport_size({"width": width, "height": 800})
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == 200, f"{path} answered {response.status}"
+    assert "text/html" in response.headers.get("content-type", "")
+    if target.action == "submit-empty-quiz":
+        page.get_by_role("button", name="Submit answers").click()
+        page.get_by_text("Please answer every question").wait_for()
+    elif target.action == "submit-bad-post":
+        page.get_by_label("Your post").fill(BAD_POST)
+        page.get_by_role("button", name="Check my answer").click()
+        page.get_by_text("Not yet.").wait_for()
+
+
+def _learner_arguments(target: Page, samples: dict) -> dict:
+    names = {
+        "done_slug": "slug",
+        "open_slug": "slug",
+        "fresh_slug": "slug",
+        "lesson_key": "key",
+        "exercise_key": "key",
+        "attempt_id": "attempt_id",
+    }
+    return {names[a]: samples[a] for a in target.args}
+
+
+@pytest.mark.parametrize("target", PAGES, ids=[p.id for p in PAGES])
+def test_no_serious_or_critical_axe_violation(page, target, live_server, samples):
+    open_target(page, target, live_server, samples, width=1280)
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    "
+        + "\n    ".join(node["html"][:160] for node in v["nodes"][:5])
+        for v in serious
+    )
+    assert not serious, f"axe-core found on {page.url}:\n{report}"
+
+
+@pytest.mark.parametrize("target", PAGES, ids=[p.id for p in PAGES])
+def test_no_horizontal_scrolling_at_375px(page, target, live_server, samples):
+    open_target(page, target, live_server, samples, width=375)
+    widths = page.evaluate(
+        """() => {
+            const root = document.documentElement;
+            const wide = [...document.body.querySelectorAll('*')]
+                .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
+                .slice(0, 5)
+                .map(el => `${el.tagName.toLowerCase()}.${el.getAttribute('class') || ''}`);
+            return {scroll: root.scrollWidth, client: root.clientWidth, wide: wide};
+        }"""
+    )
+    assert widths["scroll"] <= widths["client"], (
+        f"{page.url} scrolls sideways at 375 px: {widths['scroll']} > {widths['client']}; "
+        f"too wide: {widths['wide']}"
+    )
