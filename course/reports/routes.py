@@ -30,6 +30,14 @@ REPORT_COLUMNS = [
     "Score",
     "Expires on",
 ]
+#: The sort key of each column on screen (None: not sortable); the CSV has the same columns.
+HEADINGS = list(
+    zip(
+        ["learner", None, "department", "module", "due", "status", "completed", "score", None],
+        REPORT_COLUMNS,
+        strict=True,
+    )
+)
 
 
 def _scope() -> reports.Scope:
@@ -56,17 +64,20 @@ def show_report():
     filters = form.filters()
     sort, descending = _sort(form)
     now = utcnow()
+    summary = reports.summary(scope, filters, now=now)
     try:
-        page = reports.page(scope, filters, sort, descending, form.page.data or 1, now=now)
+        page = reports.page(
+            scope, filters, sort, descending, form.page.data or 1, now=now, counts=summary.counts
+        )
     except reports.PageOutOfRangeError as error:
         return render_error(404, str(error))
     return render_template(
         "reports/report.html",
         form=form,
         page=page,
-        summary=reports.summary(scope, filters, now=now),
+        summary=summary,
         legend=reports.LEGEND,
-        columns=REPORT_COLUMNS,
+        headings=HEADINGS,
         no_departments=scope.department_ids == (),
     )
 

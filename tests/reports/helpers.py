@@ -34,9 +34,7 @@ def assign(manager, slug=SLUG, department_name="Ward A", days=14, recert=None, u
 
 
 def right_answers(attempt) -> dict:
-    return {
-        q["key"]: [c["id"] for c in q["choices"] if c["correct"]] for q in attempt.questions
-    }
+    return {q["key"]: [c["id"] for c in q["choices"] if c["correct"]] for q in attempt.questions}
 
 
 def pass_quiz(user_id, slug=SLUG):
