@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Module, QuizAttempt, Role
+from course.services import content_io
 
 
 @pytest.fixture
@@ -27,3 +28,12 @@ def right_answers(attempt: QuizAttempt) -> dict:
     for index, question in enumerate(attempt.questions):
         data[f"q{index}"] = [c["id"] for c in question["choices"] if c["correct"]]
     return data
+
+
+@pytest.fixture
+def share_information(app):
+    """One shipped module (faster than the whole curriculum), published as version 1."""
+    path = content_io.CURRICULUM_DIR / "06-share-information.md"
+    content_io.upsert_published(content_io.parse_module(path.read_text(encoding="utf-8")))
+    db.session.commit()
+    return module("share-information")
