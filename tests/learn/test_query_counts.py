@@ -1,0 +1,102 @@
+"""Each learner page issues a fixed number of queries, however much there is to show.
+
+A page whose count grows with modules, lessons or attempts has a query per row somewhere:
+fine with ten modules, a slow page with a hundred. We measure each page in a small world,
+grow the world (more modules, more lessons, more attempts, reads and submissions), measure
+again and require the same counts.
+"""
+
+import dataclasses
+
+from course.extensions import db
+from course.services import catalog, content_io, practice, progress, quiz
+from course.services.content_io import CURRICULUM_DIR, LessonSpec
+
+MODULE = "share-information"
+GOOD_POST = (
+    "Flu season is here. Get your flu vaccine, wash your hands often, cover coughs and "
+    "sneezes, and stay home when ill. See a doctor if you have trouble breathing. Find a "
+    "vaccine near you: https://www.cdc.gov/flu/ #FluSeason"
+)
+
+
+def _specs():
+    return [
+        content_io.parse_module(path.read_text(encoding="utf-8"), path.name)
+        for path in sorted(CURRICULUM_DIR.glob("*.md"))
+    ]
+
+
+def _pages(user_id: int) -> dict[str, str]:
+    module = catalog.published_module(MODULE)
+    lesson = module.published.lessons[0].key
+    exercise = module.published.exercises[0].key
+    return {
+        "dashboard": "/",
+        "module": f"/modules/{MODULE}",
+        "lesson": f"/modules/{MODULE}/lessons/{lesson}",
+        "quiz": f"/modules/{MODULE}/quiz",
+        "exercise": f"/modules/{MODULE}/exercises/{exercise}",
+    }
+
+
+def _measure(client, count_queries, user_id: int) -> dict[str, int]:
+    counts = {}
+    for name, path in _pages(user_id).items():
+        client.get(path)  # warm: a first read may record progress rows once
+        with count_queries() as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+def _activity(user_id: int, attempts: int, slugs: list[str]) -> None:
+    """Reads of every lesson, several quiz attempts and exercise submissions; a lesson read
+    in each of the other modules, so the dashboard has progress to show everywhere."""
+    module = catalog.published_module(MODULE)
+    for lesson in module.published.lessons:
+        progress.record_lesson_read(user_id, module, lesson)
+    for _ in range(attempts):
+        attempt = quiz.start_attempt(user_id, module)
+        quiz.submit_attempt(attempt, {})
+        practice.submit(user_id, module, module.published.exercises[0], {"text": GOOD_POST})
+    progress.refresh(user_id, module)
+    for slug in slugs:
+        other = catalog.published_module(slug)
+        progress.record_lesson_read(user_id, other, other.published.lessons[0])
+        progress.refresh(user_id, other)
+    db.session.commit()
+
+
+def test_learner_pages_issue_the_same_queries_in_a_bigger_world(
+    app, client, auth, learner, count_queries
+):
+    specs = _specs()
+    target = next(s for s in specs if s.slug == MODULE)
+    for spec in (target, specs[0]):
+        content_io.upsert_published(spec)
+    db.session.commit()
+    auth.sign_in(learner)
+    _activity(learner.id, attempts=1, slugs=[specs[0].slug])
+    small = _measure(client, count_queries, learner.id)
+
+    # More modules (the whole curriculum and copies), more lessons, more attempts.
+    for spec in specs:
+        content_io.upsert_published(spec)
+    copies = [
+        dataclasses.replace(spec, slug=f"{spec.slug}-copy", order=20 + n)
+        for n, spec in enumerate(specs[:6])
+    ]
+    for spec in copies:
+        content_io.upsert_published(spec)
+    extra = [
+        LessonSpec(key=f"extra-{n}", title=f"Extra lesson {n}", markdown="More to read.")
+        for n in range(4)
+    ]
+    content_io.upsert_published(dataclasses.replace(target, lessons=target.lessons + extra))
+    db.session.commit()
+    _activity(learner.id, attempts=5, slugs=[s.slug for s in specs + copies if s is not target])
+    big = _measure(client, count_queries, learner.id)
+
+    assert big == small, f"queries per page grew: small world {small}, bigger world {big}"
