@@ -103,6 +103,13 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+# SafeLoader builds mappings through construct_yaml_map, which copies into a plain dict and
+# loses the line: route mappings through construct_mapping so every one keeps it.
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True)
+)
+
+
 def parse_module(text: str, filename: str = "module.md") -> ModuleSpec:
     """Parse and check one module file; raises ContentError listing every problem."""
     problems: list[tuple[int | None, str]] = []

@@ -1,0 +1,129 @@
+"""The GIFT parser (pure) and the GIFT import into a draft (all or nothing)."""
+
+import io
+
+import pytest
+
+from course.services import authoring, gift
+from course.services.content_io import ContentError
+
+
+def one(text: str) -> gift.GiftQuestion:
+    result = gift.parse(text)
+    assert result.problems == []
+    assert len(result.questions) == 1
+    return result.questions[0]
+
+
+def summary(question: gift.GiftQuestion) -> tuple:
+    return (question.type, [(c.text, c.correct) for c in question.choices])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Capital of France? {=Paris ~London ~Rome}",
+         ("single", [("Paris", True), ("London", False), ("Rome", False)])),
+        ("Pick two {~%50%A ~%50%B ~%-100%C}",
+         ("multiple", [("A", True), ("B", True), ("C", False)])),
+        ("Pick two {~%50.5%A ~%49.5%B ~C}",
+         ("multiple", [("A", True), ("B", True), ("C", False)])),
+        ("Only one weighted {~%100%A ~%0%B}", ("single", [("A", True), ("B", False)])),
+        ("Partial credit still single {=A ~%50%B ~C}",
+         ("single", [("A", True), ("B", False), ("C", False)])),
+        ("The sky is blue. {T}", ("true_false", [("True", True), ("False", False)])),
+        ("The sky is green. {F}", ("true_false", [("True", False), ("False", True)])),
+        ("The sky is blue. {TRUE}", ("true_false", [("True", True), ("False", False)])),
+        ("The sky is green. {FALSE}", ("true_false", [("True", False), ("False", True)])),
+        ("Multi-line {\n=right\n~wrong\n}", ("single", [("right", True), ("wrong", False)])),
+        ("Escapes {=a \\= b ~c \\~ d ~e \\# f ~g \\{h\\} ~i\\:j}",
+         ("single", [("a = b", True), ("c ~ d", False), ("e # f", False), ("g {h}", False),
+                     ("i:j", False)])),
+    ],
+)  # fmt: skip
+def test_supported_questions(text, expected):
+    assert summary(one(text)) == expected
+
+
+def test_title_feedback_comments_and_general_feedback():
+    text = (
+        "// a comment line\n"
+        "::Privacy 1:: Who may see a chart? {\n"
+        "  =The care team #Right: need to know.\n"
+        "  ~Anyone on the ward #No: only those who need it.\n"
+        "  ####Charts are confidential.\n"
+        "}\n"
+    )
+    question = one(text)
+    assert question.title == "Privacy 1"
+    assert question.prompt == "Who may see a chart?"
+    assert question.line == 2
+    assert question.choices[0].feedback == "Right: need to know."
+    assert question.choices[1].feedback == "No: only those who need it."
+    assert question.explanation == "Charts are confidential."
+    assert question.key_hint == "privacy-1"
+
+
+def test_true_false_feedback_goes_to_the_right_choice():
+    question = one("Blurring a face always anonymises. {F#Not always.#Right, it does not.}")
+    assert [(c.text, c.feedback) for c in question.choices] == [
+        ("True", "Not always."),
+        ("False", "Right, it does not."),
+    ]
+
+
+def test_format_markers():
+    assert one("[markdown]Is **this** bold? {T}").prompt == "Is **this** bold?"
+    assert one("[html]<p>Is <b>this</b> bold?</p> {T}").prompt == "Is this bold?"
+    assert one("[plain]Plain {T}").prompt == "Plain"
+
+
+def test_missing_word_format_keeps_a_blank():
+    assert one("Wash your {=hands ~feet} often.").prompt == "Wash your _____ often."
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("::E:: Write an essay {}", "essay"),
+        ("::N:: What is 2+2? {#4}", "numeric"),
+        ("::M:: Match {=cat -> meow =dog -> woof}", "matching"),
+        ("::S:: Who? {=Alice =Bob}", "short-answer"),
+        ("No answers at all", "description"),
+        ("Never closed {=a ~b", "closing"),
+        ("Two right {=a =b ~c}", "more than one right"),
+        ("No right {~a ~b}", "no right answer"),
+    ],
+)
+def test_unsupported_and_broken_questions_are_reported_by_line(text, message):
+    source = "::Good:: Fine {=a ~b}\n\n// comment\n" + text + "\n"
+    result = gift.parse(source)
+    assert [q.title for q in result.questions] == ["Good"]
+    assert len(result.problems) == 1
+    line, problem = result.problems[0]
+    assert line == 4
+    assert message in problem
+
+
+def test_category_lines_are_skipped_and_crlf_is_fine():
+    result = gift.parse("$CATEGORY: $course$/Privacy\r\n\r\nQ {T}\r\n\r\nR {=a ~b}\r\n")
+    assert [q.prompt for q in result.questions] == ["Q", "R"]
+
+
+def test_import_adds_to_a_draft_or_nothing(app, trainer, as_trainer):
+    module = authoring.create_module(trainer.id, "bank", "Bank")
+    keys = authoring.import_gift(module, trainer.id, "::A:: A? {T}\n\n::A:: Again? {F}\n", "b.txt")
+    assert keys == ["a", "a-2"]
+    with pytest.raises(ContentError) as error:
+        authoring.import_gift(module, trainer.id, "Fine {T}\n\n\nEssay {}\n", "bad.txt")
+    assert error.value.problems[0][0] == 4
+    assert len(authoring.module_by_slug("bank").draft.questions) == 2
+
+    response = as_trainer.post(
+        "/studio/modules/bank/import-gift",
+        data={"file": (io.BytesIO(b"Fine {T}\n\nNumber {#3}\n"), "bank.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "bank.txt, line 3" in response.get_data(as_text=True)
+    assert len(authoring.module_by_slug("bank").draft.questions) == 2
