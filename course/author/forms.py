@@ -14,11 +14,19 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from .. import exercises
 from ..models import QuestionType
 from ..services import authoring, content_io
+from ..services.authoring import sentence
 from ..services.content_io import ChoiceSpec
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -39,9 +47,9 @@ class NewModuleForm(FlaskForm):
     def validate_slug(self, field):
         field.data = (field.data or "").strip()
         if not _SLUG.match(field.data):
-            raise ValueError("Use lower-case letters, digits and hyphens only.")
+            raise ValidationError("Use lower-case letters, digits and hyphens only.")
         if authoring.module_by_slug(field.data) is not None:
-            raise ValueError("A module with this address already exists.")
+            raise ValidationError("A module with this address already exists.")
 
 
 class ModuleSettingsForm(FlaskForm):
@@ -118,7 +126,7 @@ class QuestionForm(FlaskForm):
     def validate_choices(self, field):
         problems = content_io.choice_problems(QuestionType(self.type.data), self.choice_specs())
         if problems:
-            raise ValueError("; ".join(problems).capitalize() + ".")
+            raise ValidationError(sentence(problems))
 
 
 class ExerciseForm(FlaskForm):
@@ -140,7 +148,7 @@ class ExerciseForm(FlaskForm):
     def validate_params(self, field):
         params, problems = authoring.parse_params(self.kind.data, field.data or "")
         if problems:
-            raise ValueError(" ".join(problems))
+            raise ValidationError(" ".join(problems))
         self.parsed_params = params
 
 
@@ -160,7 +168,7 @@ class PublishForm(FlaskForm):
 
     def validate_reason(self, field):
         if self.requires_retraining.data and not (field.data or "").strip():
-            raise ValueError("Say why learners must retrain.")
+            raise ValidationError("Say why learners must retrain.")
 
 
 class ImportModuleForm(FlaskForm):

@@ -64,7 +64,10 @@ def new_module():
     form = NewModuleForm()
     if form.validate_on_submit():
         module = authoring.create_module(
-            current_user.id, form.slug.data, form.title.data.strip(), form.summary.data.strip()
+            current_user.id,
+            form.slug.data,
+            form.title.data.strip(),
+            (form.summary.data or "").strip(),
         )
         flash("Module created as a draft. Add lessons and questions, then publish.", "success")
         return redirect(url_for(".edit_module", slug=module.slug))
@@ -83,7 +86,7 @@ def edit_module(slug):
                 module,
                 current_user.id,
                 title=form.title.data.strip(),
-                summary=form.summary.data.strip(),
+                summary=(form.summary.data or "").strip(),
                 pass_mark=form.pass_mark.data,
                 quiz_size=form.quiz_size.data,
                 estimated_minutes=form.estimated_minutes.data,

@@ -40,6 +40,12 @@ class AuthoringError(ValueError):
     """An edit the rules refuse, with a message for the trainer."""
 
 
+def sentence(problems: list[str]) -> str:
+    """Messages joined into one sentence, first letter up ("mark ..." -> "Mark ...")."""
+    text = "; ".join(problems)
+    return text[:1].upper() + text[1:] + "."
+
+
 def subject(module: Module) -> str:
     return f"module:{module.id}"
 
@@ -299,7 +305,7 @@ def save_question(
     """Create or change a draft question; the choices must pass content_io.choice_problems."""
     problems = content_io.choice_problems(type, choices)
     if problems:
-        raise AuthoringError("; ".join(problems).capitalize() + ".")
+        raise AuthoringError(sentence(problems))
     draft = ensure_draft(module, actor_id)
     rows = [
         Choice(position=i, text=c.text, is_correct=c.correct, feedback=c.feedback)

@@ -56,8 +56,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(share_information, client, rule,
     ("rule", "method"), [(rule, method) for rule, method in RULES if method == "GET"]
 )
 @pytest.mark.parametrize("role", [Role.TRAINER, Role.ADMIN])
-def test_trainers_and_admins_reach_every_page(share_information, client, auth, make_user, rule, role,
-                                              method):  # fmt: skip
+def test_trainers_and_admins_reach_every_page(
+    share_information, client, auth, make_user, rule, role, method
+):
     auth.sign_in(make_user(roles={role}))
     response = client.get(concrete(rule))
     assert response.status_code == 200, rule
