@@ -508,8 +508,9 @@ def upsert_published(spec: ModuleSpec) -> str:
             module=module, number=1, state=RevisionState.PUBLISHED, title=spec.title
         )
         module.published = revision
+    if module.source == spec.source and spec_from_revision(module, revision) == spec:
+        return "unchanged"
     _assign(module, source=spec.source)
     apply_spec(revision, spec)
-    changed = bool(db.session.dirty or db.session.new or db.session.deleted)
     db.session.flush()
-    return "updated" if changed else "unchanged"
+    return "updated"
