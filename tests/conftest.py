@@ -38,6 +38,7 @@ def _schema(database_url, tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        db.engine.dispose()
     return database_url
 
 

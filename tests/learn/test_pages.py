@@ -179,4 +179,7 @@ def test_progress_survives_a_new_app(signed_in, client, app):
     fresh = create_app(dict(app.config))
     with fresh.app_context():
         row = db.session.get(ModuleProgress, (user_id, module_id))
-        assert row.lessons_read == 1
+        lessons_read = row.lessons_read
+        db.session.remove()
+        db.engine.dispose()
+    assert lessons_read == 1
