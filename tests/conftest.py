@@ -62,7 +62,7 @@ def _empty_tables() -> None:
         # module and module_revision reference each other: lift the check while emptying.
         db.session.execute(text("PRAGMA defer_foreign_keys=ON"))
         for name in tables:
-            db.session.execute(text(f'DELETE FROM "{name}"'))
+            db.session.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (our table names)
     db.session.commit()
 
 
@@ -146,7 +146,11 @@ def count_queries(app):
         statements: list[str] = []
 
         def record(conn, cursor, statement, *args):
-            if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            if (
+                not statement.lstrip()
+                .upper()
+                .startswith(("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE"))
+            ):
                 statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", record)
