@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,8 +96,11 @@ def live_server(fresh_database, tmp_path_factory):
     thread.start()
     yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
     server.shutdown()
+    server.server_close()
     thread.join(timeout=5)
+    time.sleep(0.2)  # let a request thread still finishing hand its connection back
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
