@@ -17,8 +17,8 @@ from .forms import (
 )
 
 
-def _module_or_404(slug: str):
-    return catalog.published_module(slug) or abort(404)
+def _module_or_404(slug: str, *parts: str):
+    return catalog.published_module(slug, parts or ("lessons", "exercises")) or abort(404)
 
 
 @bp.get("/")
@@ -31,7 +31,7 @@ def dashboard():
 @bp.get("/modules/<slug>")
 @login_required
 def show_module(slug):
-    module = _module_or_404(slug)
+    module = _module_or_404(slug, "lessons", "exercises", "questions")
     return render_template(
         "learn/module.html",
         module=module,
@@ -63,14 +63,14 @@ def continue_module(slug):
 @writes_on_get
 @login_required
 def show_lesson(slug, key):
-    module = _module_or_404(slug)
+    module = _module_or_404(slug, "lessons")
     lessons = module.published.lessons
     index = next((i for i, lesson in enumerate(lessons) if lesson.key == key), None)
     if index is None:
         abort(404)
     lesson = lessons[index]
-    progress.record_lesson_read(current_user.id, module, lesson)
-    return render_template(
+    # Render before recording: recording commits, and a commit expires what the page reads.
+    page = render_template(
         "learn/lesson.html",
         module=module,
         lesson=lesson,
@@ -78,12 +78,14 @@ def show_lesson(slug, key):
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
     )
+    progress.record_lesson_read(current_user.id, module, lesson)
+    return page
 
 
 @bp.get("/modules/<slug>/quiz")
 @login_required
 def take_quiz(slug):
-    module = _module_or_404(slug)
+    module = _module_or_404(slug, "questions")
     attempt = quiz.open_attempt(current_user.id, module.id)
     if attempt is None or attempt.revision_number != module.published.number:
         return render_template(
@@ -100,7 +102,7 @@ def take_quiz(slug):
 @bp.post("/modules/<slug>/quiz")
 @login_required
 def start_quiz(slug):
-    module = _module_or_404(slug)
+    module = _module_or_404(slug, "choices")
     if StartQuizForm().validate_on_submit():
         quiz.start_attempt(current_user.id, module)
     return redirect(url_for(".take_quiz", slug=slug))

@@ -42,23 +42,25 @@ class Standing:
     completed_at: datetime | None
 
 
-def _insert_ignoring_duplicates(model, **values) -> None:
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing())
-
-
 def record_lesson_read(user_id: int, module: Module, lesson: Lesson) -> None:
     """Note that the learner opened a lesson; reading it again records nothing new."""
-    _insert_ignoring_duplicates(
-        LessonRead,
-        user_id=user_id,
-        module_id=module.id,
-        lesson_key=lesson.key,
-        revision_number=module.published.number,
-        read_at=utcnow(),
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    inserted = db.session.execute(
+        insert(LessonRead)
+        .values(
+            user_id=user_id,
+            module_id=module.id,
+            lesson_key=lesson.key,
+            revision_number=module.published.number,
+            read_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
     )
-    refresh(user_id, module, last_lesson_key=lesson.key)
+    if inserted.rowcount:  # only a first read can change the learner's standing
+        refresh(user_id, module, last_lesson_key=lesson.key)
+    else:
+        db.session.rollback()
 
 
 def standing(user_id: int, module: Module) -> Standing:
