@@ -1,7 +1,7 @@
 """Finding published modules and the parts of them a learner page shows."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Module, ModuleRevision, Question
