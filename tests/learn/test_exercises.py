@@ -1,0 +1,136 @@
+"""The exercise pages: findings next to the fields, answers kept, submissions as evidence."""
+
+import pytest
+from sqlalchemy import func, select
+
+from course.extensions import db
+from course.models import ExerciseSubmission, Module, ModuleProgress, ProgressStatus
+
+POST = "/modules/hands-on-training/exercises/hashtag-post"
+PAGE = "/modules/hands-on-training/exercises/page-setup"
+THREAD = "/modules/live-updates/exercises/live-thread"
+CRISIS = "/modules/crisis-communication/exercises/crisis-update"
+
+GOOD_PAGE = {
+    "name": "Riverside Community Clinic",
+    "category": "Medical & Health",
+    "username": "riversideclinic",
+    "about": "Family medicine, vaccinations and walk-in care for the Riverside community.",
+    "website": "https://riverside-clinic.example.org",
+    "phone": "+1 202-555-0143",
+    "email": "info@riverside-clinic.example.org",
+    "call_to_action": "Book Now",
+}
+
+
+@pytest.fixture
+def signed_in(curriculum, client, auth, learner):
+    auth.sign_in(learner)
+    return learner
+
+
+def _submissions() -> int:
+    return db.session.scalar(select(func.count()).select_from(ExerciseSubmission))
+
+
+def test_exercise_page_shows_task_rules_and_what_the_check_cannot_see(signed_in, client):
+    page = client.get(POST).get_data(as_text=True)
+    assert "The rules your answer is checked against" in page
+    assert "What the patient-information check cannot see" in page
+    assert 'for="text"' in page  # the answer box has a label
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Get your # FluShot today at our clinic", "because of the space"),
+        ("Book your #flu-shot today #FluShot", "#flu-shot"),
+        ("Flu shots for everyone, no hashtag here", "Add the hashtag #FluShot"),
+        ("Mrs. Garcia, DOB 03/14/1962, got her #FluShot today", "date"),
+    ],
+)
+def test_a_wrong_post_gets_specific_findings_and_keeps_the_text(signed_in, client, text, expected):
+    response = client.post(POST, data={"text": text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Not yet." in page
+    assert expected.replace("'", "&#39;") in page
+    assert text.replace("'", "&#39;").split(",")[0] in page  # what was typed is still there
+    stored = db.session.scalar(select(ExerciseSubmission))
+    assert stored.answer == {"text": text}
+    assert stored.passed is False
+    assert stored.findings
+
+
+def test_a_page_name_with_official_is_flagged_next_to_the_name(signed_in, client):
+    data = GOOD_PAGE | {"name": "Official Riverside Clinic"}
+    page = client.post(PAGE, data=data).get_data(as_text=True)
+    name_field = page.split('id="name-findings"')[1].split("</ul>")[0]
+    assert "fficial" in name_field
+    assert 'value="Official Riverside Clinic"' in page
+
+
+def test_right_answers_pass_and_complete_the_module_with_the_quiz(signed_in, client):
+    module = db.session.scalar(select(Module).where(Module.slug == "hands-on-training"))
+    for lesson in module.published.lessons:
+        client.get(f"/modules/hands-on-training/lessons/{lesson.key}")
+    response = client.post(POST, data={"text": "Flu season is here: book your #FluShot today."})
+    assert response.status_code == 200
+    assert "Passed." in response.get_data(as_text=True)
+    response = client.post(PAGE, data=GOOD_PAGE)
+    assert "Passed." in response.get_data(as_text=True), response.get_data(as_text=True)
+    row = db.session.get(ModuleProgress, (signed_in.id, module.id))
+    assert row.exercises_passed == 2
+    assert row.status is ProgressStatus.IN_PROGRESS  # the quiz is still to pass
+
+
+def test_a_live_thread_has_one_box_per_post_and_findings_per_post(signed_in, client):
+    page = client.get(THREAD).get_data(as_text=True)
+    assert 'for="posts-0"' in page and 'for="posts-2"' in page
+    data = {
+        "posts-0": "1/3 Our health fair opens at 9am.",
+        "posts-1": "2/3 Patient SSN 123-45-6789",
+    }
+    page = client.post(THREAD, data=data).get_data(as_text=True)
+    assert "Not yet." in page
+    assert 'id="posts-1-findings"' in page
+
+
+def test_a_crisis_update_needs_what_where_what_to_do_and_a_source(signed_in, client):
+    page = client.post(CRISIS, data={"text": "Something happened."}).get_data(as_text=True)
+    assert page.count("finding-error") >= 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "x" * 200_000,
+        "\x00\x01\x02\ufffe junk",
+        "Грипп 流感 インフルエンザ #FluShot 💉🤒 الإنفلونزا",
+        "🧵" * 500,
+    ],
+    ids=["empty", "huge", "binary", "mixed-scripts", "emoji"],
+)
+def test_bad_input_gets_findings_never_a_500(signed_in, client, text):
+    response = client.post(POST, data={"text": text})
+    assert response.status_code in (200, 422)
+    assert _submissions() == 1
+
+
+def test_invalid_utf8_bytes_are_answered_not_crashed(signed_in, client):
+    body = b"text=%FF%FE%C3%28%00%80+junk"
+    response = client.post(POST, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 422
+    assert _submissions() == 1
+
+
+def test_unknown_exercise_is_a_404(signed_in, client):
+    assert client.get("/modules/hands-on-training/exercises/nope").status_code == 404
+    assert client.post("/modules/hands-on-training/exercises/nope", data={}).status_code == 404
+
+
+def test_exercise_pages_need_sign_in(curriculum, client):
+    response = client.get(POST)
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
