@@ -86,7 +86,8 @@ def test_right_answers_pass_and_complete_the_module_with_the_quiz(signed_in, cli
 
 def test_a_live_thread_has_one_box_per_post_and_findings_per_post(signed_in, client):
     page = client.get(THREAD).get_data(as_text=True)
-    assert 'for="posts-0"' in page and 'for="posts-2"' in page
+    assert 'for="posts-0"' in page
+    assert 'for="posts-2"' in page
     data = {
         "posts-0": "1/3 Our health fair opens at 9am.",
         "posts-1": "2/3 Patient SSN 123-45-6789",
