@@ -50,6 +50,9 @@ class User(UserMixin, db.Model):
     )
     managed_departments: Mapped[list[Department]] = relationship(secondary=manager_department)
 
+    # The report's default order (learner name) reads learners in this index, first page first.
+    __table_args__ = (Index("ix_user_name", "name", "id"),)
+
     @property
     def roles(self) -> set[Role]:
         return {row.role for row in self.role_rows}

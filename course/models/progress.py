@@ -5,7 +5,7 @@ never change a recorded result. ModuleProgress is a per-learner summary, recompu
 evidence after every event, that dashboards and reports read with one indexed query.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -100,15 +100,26 @@ class ModuleProgress(db.Model):
     completed_revision: Mapped[int | None]
     #: Set when a publication requiring retraining re-opened a completed module.
     reopened_reason: Mapped[str | None] = mapped_column(String(500))
+    #: The learner's effective assignment, copied from Assignment by assignments.refresh_due so
+    #: reports need no join over assignments: the earliest due date and the shortest
+    #: recertification interval among their own and their department's assignments. NULL
+    #: when the module is not assigned to the learner (a row is created when it is).
+    due_on: Mapped[date | None]
+    recert_months: Mapped[int | None]
 
     __table_args__ = (
-        # Covers the report's aggregate: it reads only these columns.
+        # Covers the report's aggregate and page: they reach it from the learner and read
+        # only these columns.
         Index(
             "ix_module_progress_report",
-            "module_id",
             "user_id",
+            "module_id",
+            "due_on",
+            "recert_months",
             "status",
             "completed_at",
             "best_score",
         ),
+        # Publishing a module that requires retraining updates its rows by module.
+        Index("ix_module_progress_module", "module_id", "status"),
     )

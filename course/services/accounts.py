@@ -69,6 +69,10 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    if user.department_id is not None:
+        from .assignments import refresh_due  # assignments imports this module
+
+        refresh_due(user_ids=[user.id])  # their department's assignments reach them now
     audit.record(
         actor_id, "user.create", f"user:{user.id}", f"{email} as {', '.join(sorted(roles))}"
     )

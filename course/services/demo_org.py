@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import accounts, content_io
+from . import assignments as assignments_service
 from .demo import DEMO_PASSWORD
 
 BATCH = 5000
@@ -155,6 +156,7 @@ def generate(learners: int, departments: int = 10, seed: int = 1) -> dict:
     for model, rows in ((ModuleProgress, progress), (LessonRead, reads), (QuizAttempt, attempts)):
         for batch in _batches(rows):
             db.session.execute(insert(model), batch)
+    assignments_service.refresh_due(department_ids=[w.id for w in wards])
     db.session.commit()
     return {
         "learners": learners,

@@ -1,11 +1,12 @@
 """Compliance reports: who was assigned what, who is done, who is late.
 
 Every status a manager, a CSV file, the API or a learner's dashboard shows comes from ONE SQL
-expression, `_status_expression`, applied to one row per (learner, assigned module):
+expression, `_status_expression`, applied to one row per (learner, assigned module), the
+learner's ModuleProgress row, where assignments.refresh_due keeps:
 
-- the learner's *due date* for a module is the earliest due date among the assignments that
+- the learner's *due date* for a module: the earliest due date among the assignments that
   reach them (their own and their department's);
-- the *recertification interval* is the shortest interval among those assignments (the strictest
+- the *recertification interval*: the shortest interval among those assignments (the strictest
   rule wins); none means a completion never expires.
 
 The report is a handful of SQL statements (GROUP BY for the figures, LIMIT/OFFSET for the page),
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -209,66 +210,22 @@ def _scoped(stmt, scope: Scope):
     return stmt
 
 
-def _earlier(a, b):
-    """The smaller of two nullable values, portably (SQLite has no LEAST)."""
-    return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
+def _assigned(stmt, scope: Scope, filters: Filters):
+    """Restrict a statement over User joined to ModuleProgress to assigned rows in scope.
 
-
-def _effective(scope: Scope, filters: Filters):
-    """One row per (learner, assigned module): earliest due date, shortest recert interval.
-
-    Assignments are few, learners many: the GROUP BYs run over assignments only, and learners
-    are joined once, so no grouping happens over the learners x modules rows.
+    Each learner's effective assignment (earliest due date, shortest interval) is kept on
+    their ModuleProgress rows by assignments.refresh_due, so no assignment is joined here.
     """
-    by_department = select(
-        Assignment.department_id,
-        Assignment.module_id,
-        func.min(Assignment.due_on).label("due_on"),
-        func.min(Assignment.recert_months).label("recert_months"),
-    ).where(Assignment.department_id.is_not(None))
-    by_person = select(
-        Assignment.user_id,
-        Assignment.module_id,
-        func.min(Assignment.due_on).label("due_on"),
-        func.min(Assignment.recert_months).label("recert_months"),
-    ).where(Assignment.user_id.is_not(None))
+    stmt = _scoped(stmt, scope).where(ModuleProgress.due_on.is_not(None))
+    if filters.department_id is not None:
+        stmt = stmt.where(User.department_id == filters.department_id)
     if filters.module_id is not None:
-        by_department = by_department.where(Assignment.module_id == filters.module_id)
-        by_person = by_person.where(Assignment.module_id == filters.module_id)
-    dept = by_department.group_by(Assignment.department_id, Assignment.module_id).subquery("d")
-    person = by_person.group_by(Assignment.user_id, Assignment.module_id).subquery("p")
-    through_department = (
-        select(
-            User.id.label("user_id"),
-            dept.c.module_id,
-            _earlier(dept.c.due_on, person.c.due_on).label("due_on"),
-            _earlier(dept.c.recert_months, person.c.recert_months).label("recert_months"),
-        )
-        .select_from(dept)
-        .join(User, User.department_id == dept.c.department_id)
-        .outerjoin(
-            person, and_(person.c.user_id == User.id, person.c.module_id == dept.c.module_id)
-        )
-    )
-    only_personal = (
-        select(person.c.user_id, person.c.module_id, person.c.due_on, person.c.recert_months)
-        .join(User, User.id == person.c.user_id)
-        .where(
-            ~select(Assignment.id)
-            .where(
-                Assignment.department_id == User.department_id,
-                Assignment.module_id == person.c.module_id,
-            )
-            .exists()
-        )
-    )
-    parts = []
-    for part in (through_department, only_personal):
-        part = _scoped(part, scope)
-        if filters.department_id is not None:
-            part = part.where(User.department_id == filters.department_id)
-        parts.append(part)
-    return union_all(*parts).subquery("effective")
+        stmt = stmt.where(ModuleProgress.module_id == filters.module_id)
+    if filters.due_from is not None:
+        stmt = stmt.where(ModuleProgress.due_on >= filters.due_from)
+    if filters.due_to is not None:
+        stmt = stmt.where(ModuleProgress.due_on <= filters.due_to)
+    return stmt
 
 
 def _recert_values() -> list[int]:
@@ -279,14 +236,14 @@ def _recert_values() -> list[int]:
     )
 
 
-def _status_expression(effective, now: datetime, recert_values: list[int]):
+def _status_expression(now: datetime, recert_values: list[int]):
     """THE status rule (see LEGEND): completed, expired, overdue, in progress, not started.
 
     Expiry compares completed_at with now minus the interval, computed here for each interval
     in use, so the SQL is the same on SQLite and PostgreSQL (no date arithmetic in SQL).
     """
     completed_at = ModuleProgress.completed_at
-    recert = effective.c.recert_months
+    recert = ModuleProgress.recert_months
     still_valid = or_(
         recert.is_(None),
         *[
@@ -297,7 +254,7 @@ def _status_expression(effective, now: datetime, recert_values: list[int]):
     return case(
         (and_(completed_at.is_not(None), still_valid), literal(Status.COMPLETED.value)),
         (completed_at.is_not(None), literal(Status.EXPIRED.value)),
-        (effective.c.due_on < now.date(), literal(Status.OVERDUE.value)),
+        (ModuleProgress.due_on < now.date(), literal(Status.OVERDUE.value)),
         (
             ModuleProgress.status == ProgressStatus.IN_PROGRESS,
             literal(Status.IN_PROGRESS.value),
@@ -306,20 +263,12 @@ def _status_expression(effective, now: datetime, recert_values: list[int]):
     )
 
 
-def _progress_join(effective):
-    return and_(
-        ModuleProgress.module_id == effective.c.module_id,
-        ModuleProgress.user_id == effective.c.user_id,
-    )
-
-
 def _title():
     return func.coalesce(ModuleRevision.title, Module.slug)
 
 
 def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool, now: datetime):
-    effective = _effective(scope, filters)
-    status = _status_expression(effective, now, _recert_values()).label("status")
+    status = _status_expression(now, _recert_values()).label("status")
     title = _title().label("module_title")
     stmt = (
         select(
@@ -327,39 +276,36 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
             User.name,
             User.email,
             func.coalesce(Department.name, "").label("department"),
-            effective.c.module_id,
+            ModuleProgress.module_id,
             title,
-            effective.c.due_on,
-            effective.c.recert_months,
+            ModuleProgress.due_on,
+            ModuleProgress.recert_months,
             status,
             ModuleProgress.completed_at,
             ModuleProgress.best_score,
         )
-        .select_from(effective)
-        .join(User, User.id == effective.c.user_id)
+        .select_from(User)
+        .join(ModuleProgress, ModuleProgress.user_id == User.id)
         .outerjoin(Department, Department.id == User.department_id)
-        .join(Module, Module.id == effective.c.module_id)
+        .join(Module, Module.id == ModuleProgress.module_id)
         .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
-        .outerjoin(ModuleProgress, _progress_join(effective))
     )
+    stmt = _assigned(stmt, scope, filters)
     if filters.status is not None:
         stmt = stmt.where(status == filters.status.value)
-    if filters.due_from is not None:
-        stmt = stmt.where(effective.c.due_on >= filters.due_from)
-    if filters.due_to is not None:
-        stmt = stmt.where(effective.c.due_on <= filters.due_to)
     keys = {
         "learner": [User.name],
         "department": [Department.name, User.name],
         "module": [title, User.name],
-        "due": [effective.c.due_on, User.name],
+        "due": [ModuleProgress.due_on, User.name],
         "status": [status, User.name],
         "completed": [ModuleProgress.completed_at, User.name],
         "score": [ModuleProgress.best_score, User.name],
     }[sort if sort in SORTS else "learner"]
     order = [k.desc() if descending else k.asc() for k in keys]
-    # Ties broken by ids so pages never repeat or skip a row.
-    return stmt.order_by(*order, User.id, effective.c.module_id)
+    # Ties broken by ids so pages never repeat or skip a row; for the default order, the
+    # learner name index then the progress index deliver rows already sorted.
+    return stmt.order_by(*order, User.id, ModuleProgress.module_id)
 
 
 def _row(values) -> ReportRow:
@@ -427,19 +373,14 @@ def iter_rows(
 def summary_statement(scope: Scope, filters: Filters, now: datetime):
     """The report's aggregate: (department, module, status, count). It reads module_progress
     only through ix_module_progress_report, which covers it (a test checks the plan)."""
-    effective = _effective(scope, filters)
-    status = _status_expression(effective, now, _recert_values()).label("status")
+    status = _status_expression(now, _recert_values()).label("status")
     stmt = (
-        select(User.department_id, effective.c.module_id, status, func.count())
-        .select_from(effective)
-        .join(User, User.id == effective.c.user_id)
-        .outerjoin(ModuleProgress, _progress_join(effective))
+        select(User.department_id, ModuleProgress.module_id, status, func.count())
+        .select_from(User)
+        .join(ModuleProgress, ModuleProgress.user_id == User.id)
     )
-    if filters.due_from is not None:
-        stmt = stmt.where(effective.c.due_on >= filters.due_from)
-    if filters.due_to is not None:
-        stmt = stmt.where(effective.c.due_on <= filters.due_to)
-    return stmt.group_by(User.department_id, effective.c.module_id, status)
+    stmt = _assigned(stmt, scope, filters)
+    return stmt.group_by(User.department_id, ModuleProgress.module_id, status)
 
 
 def summary(scope: Scope, filters: Filters, now: datetime | None = None) -> Summary:

@@ -34,6 +34,7 @@ def test_each_status_as_the_legend_defines_it(ward):
     assert row.score == 100
     # The due date passes: not-completed rows become overdue, the completed one stays completed.
     db.session.execute(update(Assignment).values(due_on=utcnow().date() - timedelta(days=1)))
+    assignments.refresh_due()  # as any change to assignments does
     db.session.commit()
     rows = _statuses(manager)
     assert rows[("Jonas Berg", title)].status is reports.Status.OVERDUE
