@@ -78,6 +78,7 @@ def show_report():
         summary=summary,
         legend=reports.LEGEND,
         headings=HEADINGS,
+        reasons=reports.reopened_reasons(page.rows),
         no_departments=scope.department_ids == (),
     )
 

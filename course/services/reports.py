@@ -498,6 +498,25 @@ def assigned_to(user: User, now: datetime | None = None) -> dict[int, Due]:
     return result
 
 
+def reopened_reasons(rows: list[ReportRow]) -> dict[tuple[int, int], str]:
+    """Why a publication requiring retraining re-opened each shown cell, where one did.
+
+    One query for the rows of a page; the report's own statement stays on its covering index.
+    """
+    shown = {(row.learner_id, row.module_id) for row in rows}
+    if not shown:
+        return {}
+    found = db.session.execute(
+        select(
+            ModuleProgress.user_id, ModuleProgress.module_id, ModuleProgress.reopened_reason
+        ).where(
+            ModuleProgress.reopened_reason.is_not(None),
+            ModuleProgress.user_id.in_({user_id for user_id, _ in shown}),
+        )
+    )
+    return {(u, m): reason for u, m, reason in found if (u, m) in shown}
+
+
 def recert_months_for(user_id: int, module_id: int) -> int | None:
     """The shortest recertification interval among the learner's assignments of a module."""
     user = db.session.get(User, user_id)

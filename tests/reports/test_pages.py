@@ -269,3 +269,19 @@ def test_report_page_has_legend_charts_and_text_alternative(ward, client, auth):
     assert "Completion by module (the chart" in page
     assert "33%" in page
     assert "style=" not in page.split("</header>")[1]
+
+
+def test_report_shows_why_a_module_was_reopened_for_retraining(ward, client, auth):
+    from course.services import authoring
+
+    from .helpers import assign, complete, module
+
+    assign(ward["manager"])
+    complete(ward["learner"].id)
+    mod = module()
+    authoring.ensure_draft(mod, ward["manager"].id)
+    authoring.publish(mod, ward["manager"].id, "Policy update", True, "New hospital policy")
+    auth.sign_in(ward["manager"])
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "Re-opened for retraining: New hospital policy" in page
+    assert page.count("Re-opened for retraining") == 1  # the colleague had not completed it
