@@ -168,52 +168,12 @@ def ensure_draft(module: Module, actor_id: int | None = None) -> ModuleRevision:
         module=module,
         number=_next_number(module),
         state=RevisionState.DRAFT,
-        title=source.title if source else module.slug,
-        summary=source.summary if source else "",
-        pass_mark=source.pass_mark if source else 80,
-        quiz_size=source.quiz_size if source else None,
-        estimated_minutes=source.estimated_minutes if source else 15,
-        position=source.position if source else 0,
+        title=module.slug,
         updated_by_id=actor_id,
     )
     if source is not None:
-        draft.lessons = [
-            Lesson(
-                key=x.key,
-                position=x.position,
-                title=x.title,
-                body_markdown=x.body_markdown,
-                body_html=x.body_html,
-            )
-            for x in source.lessons
-        ]
-        draft.questions = [
-            Question(
-                key=q.key,
-                position=q.position,
-                type=q.type,
-                prompt=q.prompt,
-                explanation=q.explanation,
-                choices=[
-                    Choice(position=c.position, text=c.text, is_correct=c.is_correct,
-                           feedback=c.feedback)
-                    for c in q.choices
-                ],
-            )
-            for q in source.questions
-        ]  # fmt: skip
-        draft.exercises = [
-            Exercise(
-                key=e.key,
-                position=e.position,
-                kind=e.kind,
-                title=e.title,
-                instructions_markdown=e.instructions_markdown,
-                instructions_html=e.instructions_html,
-                params=dict(e.params),
-            )
-            for e in source.exercises
-        ]
+        # The same path as loading a file: a draft is the published revision, re-read.
+        content_io.apply_spec(draft, content_io.spec_from_revision(module, source))
     db.session.add(draft)
     db.session.flush()
     module.draft = draft
