@@ -5,11 +5,13 @@ import os
 from flask import Flask
 
 from . import config
+from .security import Request
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, commands, error pages."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = Request
     os.makedirs(app.instance_path, exist_ok=True)
     _load_settings(app, test_config)
     _init_extensions(app)
