@@ -381,7 +381,7 @@ def preview_quiz(slug):
     if request.method == "POST":
         answers = quiz.clean_answers(questions, answers_from(form, questions))
         grade = quiz.grade(questions, answers, revision.pass_mark)
-        results = dict(zip([q["key"] for q in questions], grade.questions, strict=True))
+        results = grade.by_key
     return render_template(
         "author/preview_quiz.html",
         module=module,

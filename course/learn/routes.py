@@ -147,7 +147,7 @@ def show_result(attempt_id):
         module=module,
         attempt=attempt,
         grade=grade,
-        results=dict(zip([q["key"] for q in attempt.questions], grade.questions, strict=True)),
+        results=grade.by_key,
         completed=standing.status is ProgressStatus.COMPLETED,
         next_card=_next_module_card(module.slug),
     )

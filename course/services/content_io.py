@@ -409,9 +409,7 @@ def apply_spec(revision: ModuleRevision, spec: ModuleSpec) -> None:
             position=i,
             title=s.title,
             body_markdown=s.markdown,
-            body_html=row.body_html
-            if row.body_markdown == s.markdown
-            else render_markdown(s.markdown),
+            body_html=_html_for(row.body_markdown, row.body_html, s.markdown),
         ),
     )
     _sync(revision.questions, spec.questions, lambda s: Question(key=s.key), _apply_question)
@@ -425,11 +423,18 @@ def apply_spec(revision: ModuleRevision, spec: ModuleSpec) -> None:
             kind=s.kind,
             title=s.title,
             instructions_markdown=s.instructions,
-            instructions_html=row.instructions_html
-            if row.instructions_markdown == s.instructions
-            else render_markdown(s.instructions),
+            instructions_html=_html_for(
+                row.instructions_markdown, row.instructions_html, s.instructions
+            ),
             params=s.params,
         ),
+    )
+
+
+def _html_for(old_markdown: str | None, old_html: str | None, markdown: str) -> str:
+    """Sanitized HTML for `markdown`, rendering again only when the Markdown changed."""
+    return (
+        old_html if old_markdown == markdown and old_html is not None else render_markdown(markdown)
     )
 
 

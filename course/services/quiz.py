@@ -28,6 +28,11 @@ class Grade:
     passed: bool
     questions: list[QuestionResult]
 
+    @property
+    def by_key(self) -> dict[str, QuestionResult]:
+        """Each question's result by its key, as the review pages look them up."""
+        return {result.key: result for result in self.questions}
+
 
 def draw_questions(revision, rng: random.Random = _system_random) -> list[dict]:
     """The questions of one attempt: a fresh subset when the quiz is smaller than the bank,
