@@ -6,8 +6,10 @@ they take the write lock up front. So: WAL, a busy timeout, foreign keys on, and
 `BEGIN IMMEDIATE` for every transaction that may write.
 """
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import Engine, event
+
+from .extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -18,10 +20,19 @@ def writes_on_get(view):
     return view
 
 
+def begin_writing() -> None:
+    """End a GET's read transaction; the next one takes the lock, for a write found needed.
+
+    Cheaper than `writes_on_get` when the write is rare: a lesson read again writes nothing.
+    """
+    db.session.rollback()
+    g.writes_database = True
+
+
 def _may_write() -> bool:
     if not has_request_context():
         return True  # CLI commands and services called outside a request
-    if request.method not in SAFE_METHODS:
+    if request.method not in SAFE_METHODS or g.get("writes_database"):
         return True
     view = current_app.view_functions.get(request.endpoint or "")
     return getattr(view, "writes_database", False)

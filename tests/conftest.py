@@ -9,6 +9,7 @@ import itertools
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -66,9 +67,22 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+class RequestClient(FlaskClient):
+    """Each request in its own app context, as in a server: a fresh `g` (so the user is
+    loaded as on every real request) and its own database session. The test's own session
+    commits first, as a test's setup is done before a person opens a page: that releases its
+    transaction, and what it holds is read again afterwards."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema, tmp_path):
     app = create_app(_test_config(_schema, tmp_path))
+    app.test_client_class = RequestClient
     with app.app_context():
         _empty_tables()
         yield app

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import exercises
-from ..database import writes_on_get
+from ..database import begin_writing
 from ..extensions import db
 from ..models import AttemptState, Module, ProgressStatus, QuizAttempt
 from ..services import catalog, practice, progress, quiz
@@ -60,25 +60,16 @@ def continue_module(slug):
 
 
 @bp.get("/modules/<slug>/lessons/<key>")
-@writes_on_get
 @login_required
 def show_lesson(slug, key):
-    module = _module_or_404(slug, "lessons")
-    lessons = module.published.lessons
-    index = next((i for i, lesson in enumerate(lessons) if lesson.key == key), None)
-    if index is None:
-        abort(404)
-    lesson = lessons[index]
-    # Render before recording: recording commits, and a commit expires what the page reads.
-    page = render_template(
-        "learn/lesson.html",
-        module=module,
-        lesson=lesson,
-        number=index + 1,
-        previous=lessons[index - 1] if index > 0 else None,
-        next=lessons[index + 1] if index + 1 < len(lessons) else None,
-    )
-    progress.record_lesson_read(current_user.id, module, lesson)
+    opened = catalog.open_lesson(slug, key, current_user.id) or abort(404)
+    page = render_template("learn/lesson.html", opened=opened)
+    if not opened.already_read:
+        begin_writing()
+        module = _module_or_404(slug, "lessons")
+        lesson = next((item for item in module.published.lessons if item.key == key), None)
+        if lesson is not None:  # unless a publish removed it in between
+            progress.record_lesson_read(current_user.id, module, lesson)
     return page
 
 

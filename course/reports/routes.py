@@ -14,7 +14,7 @@ from ..auth.decorators import role_required
 from ..errors import render_error
 from ..models import Role
 from ..models.types import utcnow
-from ..services import assignments, csvstream, reports, tokens
+from ..services import accounts, assignments, csvstream, reports, tokens
 from . import bp
 from .forms import AssignmentForm, ReportFilterForm, RevokeForm, TokenForm
 
@@ -201,7 +201,7 @@ def _profile_page(form, new_token=None, status=200):
             tokens=tokens.tokens_of(current_user),
             expires_at=tokens.expires_at,
             new_token=new_token,
-            departments=current_user.managed_departments,
+            departments=accounts.managed_departments(current_user.id),
         ),
         status,
         {"Cache-Control": "no-store"},

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import Department, Role, SignInAttempt, User, UserRole
+from ..models.people import manager_department
 from ..models.types import utcnow
 from . import audit
 
@@ -44,6 +45,18 @@ def get_or_create_department(name: str) -> Department:
         db.session.add(department)
         db.session.flush()
     return department
+
+
+def managed_departments(user_id: int) -> list[Department]:
+    """The departments a manager is set to see, by name."""
+    return list(
+        db.session.scalars(
+            select(Department)
+            .join(manager_department, manager_department.c.department_id == Department.id)
+            .where(manager_department.c.user_id == user_id)
+            .order_by(Department.name)
+        )
+    )
 
 
 def create_user(

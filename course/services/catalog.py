@@ -1,10 +1,14 @@
 """Finding published modules and the parts of them a learner page shows."""
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Module, ModuleRevision, Question
+from ..models import Lesson, LessonRead, Module, ModuleRevision, Question
 
 # The revision comes in the module's own row (a join); its parts take a query each.
 _published = joinedload(Module.published)
@@ -26,3 +30,89 @@ def published_module(slug: str, parts: tuple[str, ...] = ("lessons", "exercises"
         .where(Module.slug == slug, Module.published_revision_id.is_not(None))
         .options(_published, *(_PARTS[part] for part in parts))
     )
+
+
+@dataclass(frozen=True)
+class LessonText:
+    key: str
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class OpenLesson:
+    """A lesson as a learner opens it: where it stands among its module's lessons, and
+    whether this learner has read it in the published revision."""
+
+    slug: str
+    module_title: str
+    lessons: tuple[LessonText, ...]
+    index: int
+    already_read: bool
+
+    @property
+    def lesson(self) -> LessonText:
+        return self.lessons[self.index]
+
+    @property
+    def previous(self) -> LessonText | None:
+        return self.lessons[self.index - 1] if self.index else None
+
+    @property
+    def next(self) -> LessonText | None:
+        return self.lessons[self.index + 1] if self.index + 1 < len(self.lessons) else None
+
+
+def open_lesson(slug: str, key: str, user_id: int) -> OpenLesson | None:
+    """The lesson page's data in one indexed query, its text from this process's cache.
+
+    The lesson page is the most visited one. Lesson text is cached per revision and
+    `updated_at`, which every change to a published revision moves (the loader's in-place
+    update included), so a stale page is impossible and nothing is shared between processes.
+    """
+    row = db.session.execute(
+        _OPEN_LESSON, {"slug": slug, "key": key, "user_id": user_id}
+    ).one_or_none()
+    if row is None:
+        return None
+    revision_id, updated_at, read_id = row
+    title, lessons = _lesson_texts(revision_id, updated_at)
+    index = next((i for i, lesson in enumerate(lessons) if lesson.key == key), None)
+    if index is None:
+        return None
+    return OpenLesson(slug, title, lessons, index, already_read=read_id is not None)
+
+
+def _open_lesson_statement():
+    """Built once, in Core: building and compiling an ORM select per view costs more than
+    running it."""
+    module, revision, read = Module.__table__, ModuleRevision.__table__, LessonRead.__table__
+    return (
+        select(revision.c.id, revision.c.updated_at, read.c.id)
+        .select_from(module)
+        .join(revision, revision.c.id == module.c.published_revision_id)
+        .outerjoin(
+            read,
+            and_(
+                read.c.user_id == bindparam("user_id"),
+                read.c.module_id == module.c.id,
+                read.c.lesson_key == bindparam("key"),
+                read.c.revision_number == revision.c.number,
+            ),
+        )
+        .where(module.c.slug == bindparam("slug"))
+    )
+
+
+_OPEN_LESSON = _open_lesson_statement()
+
+
+@lru_cache(maxsize=256)
+def _lesson_texts(revision_id: int, updated_at: datetime) -> tuple[str, tuple[LessonText, ...]]:
+    title = db.session.scalar(select(ModuleRevision.title).where(ModuleRevision.id == revision_id))
+    lessons = db.session.execute(
+        select(Lesson.key, Lesson.title, Lesson.body_html)
+        .where(Lesson.revision_id == revision_id)
+        .order_by(Lesson.position)
+    )
+    return title, tuple(LessonText(*lesson) for lesson in lessons)

@@ -23,6 +23,7 @@ from ..models import (
     QuestionType,
     RevisionState,
 )
+from ..models.types import utcnow
 from .rendering import render_markdown
 
 CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -517,5 +518,6 @@ def upsert_published(spec: ModuleSpec) -> str:
         return "unchanged"
     _assign(module, source=spec.source)
     apply_spec(revision, spec)
+    revision.updated_at = utcnow()  # marks the change for caches of published lessons
     db.session.flush()
     return "updated"

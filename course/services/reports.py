@@ -35,6 +35,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
+from . import accounts
 
 PER_PAGE = 50
 EXPIRY_WARNING = timedelta(days=30)
@@ -107,12 +108,15 @@ class Scope:
         return self.everyone or department_id in (self.department_ids or ())
 
 
-def scope_for(user: User) -> Scope:
-    """Admins see every department; a manager the departments set for them; others nothing."""
+def scope_for(user) -> Scope:
+    """Admins see every department; a manager the departments set for them; others nothing.
+
+    `user` is anything with `id` and `has_role`: the signed-in user or a token's owner.
+    """
     if user.has_role(Role.ADMIN):
         return Scope(None)
     if user.has_role(Role.MANAGER):
-        return Scope(tuple(sorted(d.id for d in user.managed_departments)))
+        return Scope(tuple(sorted(d.id for d in accounts.managed_departments(user.id))))
     return Scope(())
 
 

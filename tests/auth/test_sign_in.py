@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from course import config
 from course.extensions import db
-from course.models import SignInAttempt
+from course.models import Role, SignInAttempt, UserRole
 from course.services.accounts import GENERIC_FAILURE
 
 
@@ -21,6 +21,25 @@ def test_sign_in_and_out(client, auth, learner):
     assert client.get("/").status_code == 200
     assert auth.sign_out().status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_request(client, auth, learner):
+    auth.sign_in(learner)
+    assert client.get("/").status_code == 200
+    learner.active = False
+    db.session.commit()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_role_changes_apply_at_the_next_request(client, auth, make_user):
+    person = make_user()
+    auth.sign_in(person)
+    assert client.get("/reports/").status_code == 403
+    db.session.add(UserRole(user_id=person.id, role=Role.MANAGER))
+    db.session.commit()
+    assert client.get("/reports/").status_code == 200
 
 
 def test_email_is_case_insensitive(client, auth, learner):

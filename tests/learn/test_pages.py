@@ -1,5 +1,6 @@
 """The learner's pages through the test client: the walk from dashboard to completion."""
 
+import dataclasses
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 from course import create_app
 from course.extensions import db
 from course.models import Module, ModuleProgress, ProgressStatus, QuizAttempt, Role
+from course.services import content_io
 
 SLUG = "meet-the-experts"  # a shipped module without exercises
 
@@ -183,3 +185,19 @@ def test_progress_survives_a_new_app(signed_in, client, app):
         db.session.remove()
         db.engine.dispose()
     assert lessons_read == 1
+
+
+def test_a_lesson_changed_in_place_is_shown_changed_at_once(signed_in, client):
+    """Lesson text is cached per process; the loader's in-place update must still show."""
+    assert "Freshly rewritten" not in client.get(f"/modules/{SLUG}/lessons/lesson-1").text
+    spec = next(
+        content_io.parse_module(path.read_text(encoding="utf-8"), path.name)
+        for path in content_io.CURRICULUM_DIR.glob(f"*-{SLUG}.md")
+    )
+    first = dataclasses.replace(spec.lessons[0], markdown="Freshly rewritten.")
+    assert (
+        content_io.upsert_published(dataclasses.replace(spec, lessons=[first, *spec.lessons[1:]]))
+        == "updated"
+    )
+    db.session.commit()
+    assert "Freshly rewritten" in client.get(f"/modules/{SLUG}/lessons/lesson-1").text

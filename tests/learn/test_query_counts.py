@@ -100,3 +100,19 @@ def test_learner_pages_issue_the_same_queries_in_a_bigger_world(
     big = _measure(client, count_queries, learner.id)
 
     assert big == small, f"queries per page grew: small world {small}, bigger world {big}"
+
+
+def test_a_lesson_read_again_is_two_selects_and_writes_nothing(
+    curriculum, client, auth, learner, count_queries
+):
+    """The most visited page: the user, then the lesson's place and read state in one query;
+    the lesson text comes from the process's cache. Only a first read writes."""
+    auth.sign_in(learner)
+    path = f"/modules/{MODULE}/lessons/lesson-1"
+    with count_queries() as first:
+        assert client.get(path).status_code == 200
+    with count_queries() as again:
+        assert client.get(path).status_code == 200
+    assert any(q.lstrip().upper().startswith("INSERT") for q in first)
+    assert len(again) == 2, again
+    assert all(q.lstrip().upper().startswith("SELECT") for q in again), again
