@@ -7,7 +7,6 @@ from pathlib import Path
 
 
 class Defaults:
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A slow quiz must not lose its answers: the CSRF token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -25,6 +24,12 @@ class Defaults:
     REPORT_PAGE_SIZE = 50
     #: werkzeug's default (scrypt); tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+
+
+def engine_options(database_uri: str) -> dict:
+    """A server's connections can drop between requests, so test each one before use; a
+    SQLite file's cannot, and the test would cost a query on every request."""
+    return {} if database_uri.startswith("sqlite") else {"pool_pre_ping": True}
 
 
 def from_environment() -> dict:

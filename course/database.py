@@ -54,4 +54,8 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        # Straight to the driver: SQLAlchemy's execute would build a result object for it,
+        # a cost paid by every request.
+        connection.connection.driver_connection.execute(
+            "BEGIN IMMEDIATE" if _may_write() else "BEGIN"
+        )
