@@ -151,7 +151,7 @@ def show_learner(user_id):
     return render_template(
         "reports/learner.html",
         learner=learner,
-        assigned=reports.assigned_to(learner),
+        assigned=reports.assigned_to(learner.id),
         titles=dict(reports.module_titles()),
         evidence=reports.evidence(learner.id),
         quiz_answers=reports.quiz_answers,

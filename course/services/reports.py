@@ -1,7 +1,7 @@
 """Compliance reports: who was assigned what, who is done, who is late.
 
 Every status a manager, a CSV file, the API or a learner's dashboard shows comes from ONE SQL
-expression, `_status_expression`, applied to one row per (learner, assigned module), the
+expression, `_status_rule`, applied to one row per (learner, assigned module), the
 learner's ModuleProgress row, where assignments.refresh_due keeps:
 
 - the learner's *due date* for a module: the earliest due date among the assignments that
@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Date, DateTime, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -151,9 +152,14 @@ class ReportRow:
 
     @property
     def expires_on(self) -> date | None:
-        if self.completed_at is None or self.recert_months is None:
-            return None
-        return add_months(self.completed_at, self.recert_months).date()
+        return expiry(self.completed_at, self.recert_months)
+
+
+def expiry(completed_at: datetime | None, recert_months: int | None) -> date | None:
+    """When a completion stops counting: never without a recertification interval."""
+    if completed_at is None or recert_months is None:
+        return None
+    return add_months(completed_at, recert_months).date()
 
 
 @dataclass
@@ -232,33 +238,53 @@ def _assigned(stmt, scope: Scope, filters: Filters):
     return stmt
 
 
-def _recert_values() -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Assignment.recert_months).where(Assignment.recert_months.is_not(None)).distinct()
-        )
-    )
+def _recert_values() -> tuple[int, ...]:
+    """The recertification intervals in use, which the status rule must know."""
+    return tuple(db.session.scalars(_RECERT_VALUES))
 
 
-def _status_expression(now: datetime, recert_values: list[int]):
+_RECERT_VALUES = (
+    select(Assignment.recert_months)
+    .where(Assignment.recert_months.is_not(None))
+    .distinct()
+    .order_by(Assignment.recert_months)
+)
+
+
+def _status_params(now: datetime, recert_values: tuple[int, ...]) -> dict:
+    """The values the rule's parameters take at `now`; a statement using the rule gets them
+    with `.params()` or at execution."""
+    since = {f"status_valid_since_{months}": add_months(now, -months) for months in recert_values}
+    return {"status_today": now.date(), **since}
+
+
+@lru_cache(maxsize=64)
+def _status_rule(recert_values: tuple[int, ...]):
     """THE status rule (see LEGEND): completed, expired, overdue, in progress, not started.
 
-    Expiry compares completed_at with now minus the interval, computed here for each interval
-    in use, so the SQL is the same on SQLite and PostgreSQL (no date arithmetic in SQL).
-    """
+    Expiry compares completed_at with now minus the interval, one parameter per interval in
+    use, so the SQL is the same on SQLite and PostgreSQL (no date arithmetic in SQL). `now`
+    is left as parameters (`_status_params`) so the expression is built once per set of
+    intervals: building it costs more than running it, and the dashboard runs it per view."""
     completed_at = ModuleProgress.completed_at
     recert = ModuleProgress.recert_months
     still_valid = or_(
         recert.is_(None),
         *[
-            and_(recert == months, completed_at >= add_months(now, -months))
+            and_(
+                recert == months,
+                completed_at >= bindparam(f"status_valid_since_{months}", type_=DateTime),
+            )
             for months in recert_values
         ],
     )
     return case(
         (and_(completed_at.is_not(None), still_valid), literal(Status.COMPLETED.value)),
         (completed_at.is_not(None), literal(Status.EXPIRED.value)),
-        (ModuleProgress.due_on < now.date(), literal(Status.OVERDUE.value)),
+        (
+            ModuleProgress.due_on < bindparam("status_today", type_=Date),
+            literal(Status.OVERDUE.value),
+        ),
         (
             ModuleProgress.status == ProgressStatus.IN_PROGRESS,
             literal(Status.IN_PROGRESS.value),
@@ -272,7 +298,8 @@ def _title():
 
 
 def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool, now: datetime):
-    status = _status_expression(now, _recert_values()).label("status")
+    recert_values = _recert_values()
+    status = _status_rule(recert_values).label("status")
     title = _title().label("module_title")
     stmt = (
         select(
@@ -309,7 +336,8 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
     order = [k.desc() if descending else k.asc() for k in keys]
     # Ties broken by ids so pages never repeat or skip a row; for the default order, the
     # learner name index then the progress index deliver rows already sorted.
-    return stmt.order_by(*order, User.id, ModuleProgress.module_id)
+    stmt = stmt.order_by(*order, User.id, ModuleProgress.module_id)
+    return stmt.params(_status_params(now, recert_values))
 
 
 def _row(values) -> ReportRow:
@@ -377,14 +405,16 @@ def iter_rows(
 def summary_statement(scope: Scope, filters: Filters, now: datetime):
     """The report's aggregate: (department, module, status, count). It reads module_progress
     only through ix_module_progress_report, which covers it (a test checks the plan)."""
-    status = _status_expression(now, _recert_values()).label("status")
+    recert_values = _recert_values()
+    status = _status_rule(recert_values).label("status")
     stmt = (
         select(User.department_id, ModuleProgress.module_id, status, func.count())
         .select_from(User)
         .join(ModuleProgress, ModuleProgress.user_id == User.id)
     )
     stmt = _assigned(stmt, scope, filters)
-    return stmt.group_by(User.department_id, ModuleProgress.module_id, status)
+    stmt = stmt.group_by(User.department_id, ModuleProgress.module_id, status)
+    return stmt.params(_status_params(now, recert_values))
 
 
 def summary(scope: Scope, filters: Filters, now: datetime | None = None) -> Summary:
@@ -489,17 +519,28 @@ class Due:
     expires_on: date | None
 
 
-def assigned_to(user: User, now: datetime | None = None) -> dict[int, Due]:
+def assigned_to(user_id: int, now: datetime | None = None) -> dict[int, Due]:
     """module id -> due date and status for one learner, with the report's own rule."""
-    now = now or utcnow()
-    scope = Scope((user.department_id,) if user.department_id else None)
-    filters = Filters()
-    stmt = _rows_statement(scope, filters, "due", False, now).where(User.id == user.id)
-    result = {}
-    for values in db.session.execute(stmt):
-        row = _row(values)
-        result[row.module_id] = Due(row.due_on, row.status, row.expires_on)
-    return result
+    recert_values = _recert_values()
+    rows = db.session.execute(
+        _assigned_to_statement(recert_values),
+        {"user_id": user_id, **_status_params(now or utcnow(), recert_values)},
+    )
+    return {
+        module_id: Due(due_on, Status(state), expiry(completed_at, recert_months))
+        for module_id, due_on, state, completed_at, recert_months in rows
+    }
+
+
+@lru_cache(maxsize=64)
+def _assigned_to_statement(recert_values: tuple[int, ...]):
+    return select(
+        ModuleProgress.module_id,
+        ModuleProgress.due_on,
+        _status_rule(recert_values),
+        ModuleProgress.completed_at,
+        ModuleProgress.recert_months,
+    ).where(ModuleProgress.user_id == bindparam("user_id"), ModuleProgress.due_on.is_not(None))
 
 
 def reopened_reasons(rows: list[ReportRow]) -> dict[tuple[int, int], str]:

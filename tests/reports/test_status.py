@@ -75,7 +75,7 @@ def test_completion_expires_and_a_new_pass_renews_it(ward):
     db.session.commit()
     row = next(r for r in _statuses(manager).values() if r.learner_name == "Sofía Álvarez")
     assert row.status is reports.Status.EXPIRED
-    assert reports.assigned_to(learner)[module().id].status is reports.Status.EXPIRED
+    assert reports.assigned_to(learner.id)[module().id].status is reports.Status.EXPIRED
     # A lesson read does not renew; a quiz passed after expiry does, with a new certificate.
     mod = module()
     progress.record_lesson_read(learner.id, mod, mod.published.lessons[0])
