@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(author_bp)
     app.register_blueprint(learn_bp)
 
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .certificates import bp as certificates_bp
     from .extensions import csrf
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(admin_bp)
     csrf.exempt(api_bp)  # token auth, no cookies: CSRF cannot apply
     app.register_blueprint(api_bp)
 

@@ -1,14 +1,22 @@
-"""Accounts: creating people, signing in with throttling, departments and roles."""
+"""Accounts: creating people, signing in with throttling, departments and roles.
 
-from dataclasses import dataclass
+The admin pages change accounts only through the functions here. Each one checks its rules
+first and raises AccountError (naming the form field at fault) before it changes anything;
+each change adds an audit line; the caller commits.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import Department, Role, SignInAttempt, User, UserRole
+from ..models import Assignment, Department, Role, SignInAttempt, User, UserRole
 from ..models.people import manager_department
 from ..models.types import utcnow
 from . import audit
@@ -20,7 +28,15 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class AccountError(ValueError):
-    """A request to change accounts that the rules refuse; the message says why."""
+    """A request to change accounts that the rules refuse; the message says why.
+
+    `field` names the input at fault ("email", "roles", ...) so a form can show the message
+    next to it; None when no single input is.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -37,13 +53,15 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def get_or_create_department(name: str) -> Department:
+def get_or_create_department(name: str, actor_id: int | None = None) -> Department:
+    """The department of this exact name, created (with an audit line) when there is none."""
     name = name.strip()
     department = db.session.scalar(select(Department).where(Department.name == name))
     if department is None:
         department = Department(name=name)
         db.session.add(department)
         db.session.flush()
+        audit.record(actor_id, "department.create", f"department:{department.id}", name)
     return department
 
 
@@ -59,6 +77,14 @@ def managed_departments(user_id: int) -> list[Department]:
     )
 
 
+def email_taken(email: str, except_user_id: int | None = None) -> bool:
+    """Whether another account already has this (normalised) email."""
+    stmt = select(User.id).where(User.email == normalise_email(email))
+    if except_user_id is not None:
+        stmt = stmt.where(User.id != except_user_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
 def create_user(
     email: str,
     name: str,
@@ -70,14 +96,13 @@ def create_user(
     """Create an account; raises AccountError for a taken email or a short password."""
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):
-        raise AccountError(f"An account with the email {email} already exists.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(f"An account with the email {email} already exists.", "email")
+    _check_password(password)
     user = User(
         email=email,
         name=name.strip(),
         password_hash=_hash(password),
-        department=get_or_create_department(department) if department else None,
+        department=get_or_create_department(department, actor_id) if department else None,
         role_rows=[UserRole(role=Role(r)) for r in sorted(set(roles))],
     )
     db.session.add(user)
@@ -123,8 +148,399 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> SignInOu
     return SignInOutcome(None, GENERIC_FAILURE)
 
 
-def set_password(user: User, password: str, actor_id: int | None = None) -> None:
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password"
+        )
+
+
+def set_password(user: User, password: str, actor_id: int | None = None) -> None:
+    """Replace a password (hashed); the caller commits."""
+    _check_password(password)
     user.password_hash = _hash(password)
     audit.record(actor_id, "user.password", f"user:{user.id}", "password changed")
+
+
+def reset_password(user_id: int, password: str, actor_id: int) -> User:
+    """An admin sets a new password; the person's failed sign-ins are forgotten, so the
+    lock-out the sign-in page told them to ask an administrator about ends now."""
+    user = _user(user_id)
+    _check_password(password)
+    user.password_hash = _hash(password)
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == user.email))
+    audit.record(actor_id, "user.password", f"user:{user.id}", "password reset by an admin")
+    return user
+
+
+# The admin pages: the list of accounts -------------------------------------------------------
+
+#: Accounts per page on the admin list.
+USERS_PER_PAGE = 50
+#: The department filter's value for people in no department.
+NO_DEPARTMENT = 0
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    """The admin list's filters; None (or "") means any."""
+
+    search: str = ""
+    #: A department id, or NO_DEPARTMENT for people in none.
+    department_id: int | None = None
+    role: Role | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[User]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+class PageOutOfRangeError(LookupError):
+    """A page number past the last page; the message says how many there are."""
+
+
+def _filtered(stmt, filters: UserFilters):
+    if filters.search:
+        stmt = stmt.where(
+            User.name.icontains(filters.search, autoescape=True)
+            | User.email.icontains(filters.search, autoescape=True)
+        )
+    if filters.department_id == NO_DEPARTMENT:
+        stmt = stmt.where(User.department_id.is_(None))
+    elif filters.department_id is not None:
+        stmt = stmt.where(User.department_id == filters.department_id)
+    if filters.role is not None:
+        stmt = stmt.where(
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == filters.role))
+        )
+    if filters.active is not None:
+        stmt = stmt.where(User.active.is_(filters.active))
+    return stmt
+
+
+def list_users(filters: UserFilters, page: int = 1, per_page: int = USERS_PER_PAGE) -> UserPage:
+    """One page of accounts by name, with their department and roles loaded.
+
+    Three statements however many accounts there are: the count, the page (departments
+    joined), the roles of the page (selectin). Raises PageOutOfRangeError past the last page.
+    """
+    total = db.session.scalar(_filtered(select(func.count(User.id)), filters)) or 0
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:
+        raise PageOutOfRangeError(f"There is no page {page}: these filters give {pages}.")
+    users = db.session.scalars(
+        _filtered(select(User), filters)
+        .options(joinedload(User.department))
+        .order_by(User.name, User.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return UserPage(list(users), total, page, per_page)
+
+
+# Changing an account -------------------------------------------------------------------------
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError("That account does not exist.")
+    return user
+
+
+def _active_admin_ids() -> set[int]:
+    """Ids of the active admins, their rows locked until the caller commits.
+
+    The lock (PostgreSQL; SQLite writes are serialised by BEGIN IMMEDIATE) makes two admins
+    demoting each other at the same moment wait for one another, and the second count, read
+    once the lock is held, sees what the first one committed: there is always an admin left.
+    """
+    admins = (
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.active.is_(True))
+    )
+    db.session.execute(select(User.id).where(User.id.in_(admins)).with_for_update()).all()
+    return set(db.session.scalars(admins))
+
+
+@dataclass
+class AccountChanges:
+    """What an update changed, in words, for the confirmation message."""
+
+    changed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.changed)
+
+
+def update_user(
+    user_id: int,
+    *,
+    name: str,
+    email: str,
+    department: str | None,
+    roles: Iterable[Role],
+    active: bool,
+    managed_department_ids: Iterable[int] = (),
+    actor_id: int | None,
+) -> AccountChanges:
+    """Apply an admin's edit of an account: every rule is checked before anything changes.
+
+    `department` is a department name (created if new) or None for none. Rules: a unique
+    email; at least one role; departments to manage only for a manager; an admin can neither
+    deactivate themselves nor remove their own admin role; the last active admin stays an
+    active admin. Moving the person or (de)activating them refreshes their due dates. One
+    audit line per kind of change; the caller commits.
+    """
+    user = _user(user_id)
+    name = " ".join(name.split())
+    email = normalise_email(email)
+    roles = {Role(r) for r in roles}
+    managed_ids = sorted(set(managed_department_ids))
+    department = " ".join(department.split()) if department else None
+    if not name:
+        raise AccountError("Enter the person's name.", "name")
+    if not email:
+        raise AccountError("Enter an email address.", "email")
+    if email_taken(email, except_user_id=user.id):
+        raise AccountError(f"Another account already has the email {email}.", "email")
+    if not roles:
+        raise AccountError("Choose at least one role.", "roles")
+    if managed_ids and Role.MANAGER not in roles:
+        raise AccountError(
+            "Only a manager manages departments: tick the manager role, or clear these.",
+            "managed_departments",
+        )
+    managed = list(db.session.scalars(select(Department).where(Department.id.in_(managed_ids))))
+    if len(managed) != len(managed_ids):
+        raise AccountError("One of those departments no longer exists.", "managed_departments")
+    loses_admin = (
+        user.has_role(Role.ADMIN) and user.active and (Role.ADMIN not in roles or not active)
+    )
+    if loses_admin:
+        if user.id == actor_id:
+            raise AccountError(
+                "You cannot deactivate your own account or remove your own admin role; "
+                "ask another admin to do it.",
+                "active" if not active else "roles",
+            )
+        if _active_admin_ids() <= {user.id}:
+            raise AccountError(
+                "This is the last active admin: make someone else an admin first.",
+                "active" if not active else "roles",
+            )
+
+    changes = AccountChanges()
+    details = []
+    if name != user.name:
+        details.append(f"name {user.name!r} to {name!r}")
+        user.name = name
+    if email != user.email:
+        details.append(f"email {user.email} to {email}")
+        user.email = email
+    if details:
+        changes.changed.append("details")
+        audit.record(actor_id, "user.update", f"user:{user.id}", "; ".join(details))
+
+    moved = _move(user, department, actor_id)
+    if moved:
+        changes.changed.append("department")
+
+    if roles != user.roles:
+        before = ", ".join(sorted(user.roles))
+        # Kept rows stay as they are: a new row with the same key would collide in the flush.
+        user.role_rows = [row for row in user.role_rows if row.role in roles] + [
+            UserRole(role=r) for r in sorted(roles - user.roles)
+        ]
+        changes.changed.append("roles")
+        audit.record(
+            actor_id, "user.roles", f"user:{user.id}", f"{before} to {', '.join(sorted(roles))}"
+        )
+
+    if set(managed_ids) != {d.id for d in user.managed_departments}:
+        set_managed_departments(user, managed, actor_id)
+        changes.changed.append("managed departments")
+
+    if active != user.active:
+        user.active = active
+        changes.changed.append("activated" if active else "deactivated")
+        audit.record(
+            actor_id,
+            "user.reactivate" if active else "user.deactivate",
+            f"user:{user.id}",
+            user.email,
+        )
+
+    if moved or "activated" in changes.changed or "deactivated" in changes.changed:
+        db.session.flush()
+        from .assignments import refresh_due  # assignments imports this module
+
+        refresh_due(user_ids=[user.id])  # their due dates follow their department
+    return changes
+
+
+def _move(user: User, department: str | None, actor_id: int | None) -> bool:
+    """Put the person in the named department (None: in none); True when they moved."""
+    target = None
+    if department:
+        target = department_named(department) or get_or_create_department(department, actor_id)
+    if target is user.department:
+        return False
+    audit.record(
+        actor_id,
+        "user.department",
+        f"user:{user.id}",
+        f"{user.department.name if user.department else 'no department'} to "
+        f"{target.name if target else 'no department'}",
+    )
+    user.department = target
+    return True
+
+
+def set_managed_departments(
+    user: User, departments: Iterable[Department], actor_id: int | None
+) -> None:
+    """Make the person the manager of exactly these departments; the caller commits."""
+    unique = {d.id: d for d in departments}.values()
+    user.managed_departments = sorted(unique, key=lambda d: d.name)
+    audit.record(
+        actor_id,
+        "user.manages",
+        f"user:{user.id}",
+        "manages " + (", ".join(d.name for d in user.managed_departments) or "no department"),
+    )
+
+
+# Departments ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    id: int
+    name: str
+    members: int
+    active_members: int
+
+
+def all_departments() -> list[Department]:
+    """Every department, by name (for choosing one)."""
+    return list(db.session.scalars(select(Department).order_by(Department.name)))
+
+
+def departments_with_counts() -> list[DepartmentRow]:
+    """Every department with its member counts, in one GROUP BY."""
+    rows = db.session.execute(
+        select(
+            Department.id,
+            Department.name,
+            func.count(User.id),
+            func.count(case((User.active.is_(True), User.id))),
+        )
+        .outerjoin(User, User.department_id == Department.id)
+        .group_by(Department.id, Department.name)
+        .order_by(Department.name)
+    )
+    return [DepartmentRow(*row) for row in rows]
+
+
+def department_named(name: str) -> Department | None:
+    """The department with this name, ignoring case and spacing, if there is one."""
+    name = " ".join(name.split())
+    return db.session.scalar(
+        select(Department).where(func.lower(Department.name) == name.lower()).limit(1)
+    )
+
+
+def _department_name(name: str, department_id: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise AccountError("Enter the department's name.", "name")
+    if len(name) > 120:
+        raise AccountError("Use at most 120 characters.", "name")
+    same = department_named(name)
+    if same is not None and same.id != department_id:
+        raise AccountError(f"There is already a department called {same.name}.", "name")
+    return name
+
+
+def create_department(name: str, actor_id: int) -> Department:
+    """A new, empty department; its name must differ from every other (ignoring case)."""
+    name = _department_name(name)
+    department = Department(name=name)
+    db.session.add(department)
+    db.session.flush()
+    audit.record(actor_id, "department.create", f"department:{department.id}", name)
+    return department
+
+
+def rename_department(department_id: int, name: str, actor_id: int) -> Department:
+    """Rename a department (its members, managers and assignments stay with it)."""
+    department = db.session.get(Department, department_id)
+    if department is None:
+        raise AccountError("That department does not exist.")
+    name = _department_name(name, department_id)
+    if name != department.name:
+        audit.record(
+            actor_id,
+            "department.rename",
+            f"department:{department.id}",
+            f"{department.name} to {name}",
+        )
+        department.name = name
+    return department
+
+
+def delete_department(department_id: int, actor_id: int) -> str:
+    """Delete a department that has no members and no assignments; returns its name.
+
+    Members (active or not) must be moved first; assignments are the record of what was
+    required, so a department with any is kept (rename it instead).
+    """
+    department = db.session.get(Department, department_id)
+    if department is None:
+        raise AccountError("That department does not exist.")
+    members = db.session.scalar(
+        select(func.count(User.id)).where(User.department_id == department_id)
+    )
+    if members:
+        raise AccountError(
+            f"{department.name} still has {members} member{'s' if members != 1 else ''} "
+            "(deactivated accounts count too): move them to another department first."
+        )
+    assigned = db.session.scalar(
+        select(func.count(Assignment.id)).where(Assignment.department_id == department_id)
+    )
+    if assigned:
+        raise AccountError(
+            f"{department.name} cannot be deleted: {assigned} assignment"
+            f"{'s are' if assigned != 1 else ' is'} recorded for it, and assignments are kept "
+            "as the record of what was required. Rename it instead if its name is out of date."
+        )
+    name = department.name
+    managers = db.session.scalars(
+        select(User.email)
+        .join(manager_department, manager_department.c.user_id == User.id)
+        .where(manager_department.c.department_id == department_id)
+        .order_by(User.email)
+    ).all()
+    db.session.execute(
+        delete(manager_department).where(manager_department.c.department_id == department_id)
+    )
+    db.session.delete(department)
+    audit.record(
+        actor_id,
+        "department.delete",
+        f"department:{department_id}",
+        name + (f" (no longer managed by {', '.join(managers)})" if managers else ""),
+    )
+    return name

@@ -191,23 +191,18 @@ def recent(scope: Scope, limit: int = 20) -> list[Assignment]:
 
 def set_manager(email: str, department_names: list[str], actor_id: int | None = None) -> User:
     """Make a person the manager of exactly these departments (created if new)."""
-    from .accounts import get_or_create_department, normalise_email
+    from .accounts import get_or_create_department, normalise_email, set_managed_departments
 
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise AssignmentError(f"No account has the email {email}.")
     if not department_names:
         raise AssignmentError("Name at least one department.")
-    user.managed_departments = [get_or_create_department(n) for n in department_names]
+    departments = [get_or_create_department(n, actor_id) for n in department_names]
+    set_managed_departments(user, departments, actor_id)
     if not user.has_role(Role.MANAGER):
         from ..models import UserRole
 
         user.role_rows.append(UserRole(role=Role.MANAGER))
-    audit.record(
-        actor_id,
-        "user.manages",
-        f"user:{user.id}",
-        "manages " + ", ".join(sorted(d.name for d in user.managed_departments)),
-    )
     db.session.commit()
     return user

@@ -1,0 +1,258 @@
+"""The admin area's forms: they check what a person typed; the rules live in services.accounts."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from ..models import Role
+from ..services import accounts
+
+ROLE_LABELS = {
+    Role.LEARNER: "Learner: takes assigned modules",
+    Role.TRAINER: "Trainer: writes and publishes modules",
+    Role.MANAGER: "Manager: assigns modules and reads reports for their departments",
+    Role.ADMIN: "Admin: manages accounts, departments and roles",
+}
+STATES = {"active": True, "inactive": False}
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects; values are strings, "" for "all"."""
+    return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
+
+
+def _squash(value):
+    """Spaces at the ends dropped, runs of spaces made one (what the services store)."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserFilterForm(FlaskForm):
+    """The account list's search and filters, read from the query string (no CSRF on GET)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Name or email", validators=[Optional(), Length(max=120)])
+    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    role = SelectField(
+        "Role",
+        choices=_choices([(None, "Any role")] + [(r.value, r.value.title()) for r in Role]),
+        default="",
+        validators=[Optional()],
+    )
+    state = SelectField(
+        "State",
+        choices=_choices(
+            [(None, "Active and deactivated"), ("active", "Active"), ("inactive", "Deactivated")]
+        ),  # fmt: skip
+        default="",
+        validators=[Optional()],
+    )
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.department.choices = _choices(
+            [(None, "All departments"), (accounts.NO_DEPARTMENT, "No department")]
+            + [(d.id, d.name) for d in accounts.all_departments()]
+        )
+
+    def filters(self) -> accounts.UserFilters:
+        return accounts.UserFilters(
+            search=(self.q.data or "").strip(),
+            department_id=self.department.data,
+            role=Role(self.role.data) if self.role.data else None,
+            active=STATES.get(self.state.data or ""),
+        )
+
+    def query_args(self, **changes) -> dict:
+        """The filters as URL arguments, for the page links."""
+        args = {
+            "q": (self.q.data or "").strip(),
+            "department": self.department.data,
+            "role": self.role.data,
+            "state": self.state.data,
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+class _AccountForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        filters=[_squash],
+        validators=[DataRequired("Enter the person's name."), Length(max=120)],
+    )
+    email = EmailField(
+        "Email",
+        description="They sign in with it; stored in lower case.",
+        filters=[_squash],
+        validators=[
+            DataRequired("Enter an email address."),
+            Email("Enter an email address like name@hospital.org."),
+            Length(max=254),
+        ],
+    )
+    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    new_department = StringField(
+        "Or a new department",
+        description="Type a name to create that department; leave empty to use the list above.",
+        filters=[_squash],
+        validators=[Length(max=120)],
+    )
+    roles = MultiCheckboxField(
+        "Roles",
+        choices=_choices((r.value, label) for r, label in ROLE_LABELS.items()),
+    )
+
+    def __init__(self, *args, user_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id = user_id
+        departments = accounts.all_departments()
+        self._department_names = {d.id: d.name for d in departments}
+        self.department.choices = _choices(
+            [(None, "No department")] + [(d.id, d.name) for d in departments]
+        )
+
+    def validate_email(self, field):
+        email = accounts.normalise_email(field.data or "")
+        if accounts.email_taken(email, except_user_id=self.user_id):
+            raise ValidationError(f"Another account already has the email {email}.")
+
+    def validate_roles(self, field):
+        # Not DataRequired: it would mark every checkbox as required to assistive technology.
+        if not field.data:
+            raise ValidationError("Choose at least one role.")
+
+    def validate_new_department(self, field):
+        if field.data and self.department.data is not None:
+            raise ValidationError("Choose a department from the list or type a new one, not both.")
+
+    def department_name(self) -> str | None:
+        """The department chosen or typed (an existing one when only the case differs)."""
+        if self.new_department.data:
+            existing = accounts.department_named(self.new_department.data)
+            return existing.name if existing else self.new_department.data
+        return self._department_names.get(self.department.data)
+
+    def chosen_roles(self) -> set[Role]:
+        return {Role(value) for value in self.roles.data or []}
+
+
+class NewUserForm(_AccountForm):
+    password = PasswordField(
+        "Initial password",
+        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters. Give it to the person "
+        "in a safe way.",
+        validators=[
+            DataRequired("Enter an initial password."),
+            Length(
+                min=accounts.MIN_PASSWORD_LENGTH,
+                max=1000,
+                message=f"Use {accounts.MIN_PASSWORD_LENGTH} to 1000 characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Initial password again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two passwords differ."),
+        ],
+    )
+
+
+class EditUserForm(_AccountForm):
+    active = BooleanField(
+        "Account active",
+        description="Untick to deactivate: the person can no longer sign in and is signed out "
+        "at their next request. Their training records and certificates are kept.",
+    )
+    managed_departments = MultiCheckboxField(
+        "Departments they manage",
+        coerce=int,
+        description="Only for managers: the departments whose reports they read and assign to.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.managed_departments.choices = _choices(self._department_names.items())
+
+    def validate_managed_departments(self, field):
+        if field.data and Role.MANAGER.value not in (self.roles.data or []):
+            raise ValidationError(
+                "Only a manager manages departments: tick the manager role, or clear these."
+            )
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters.",
+        validators=[
+            DataRequired("Enter the new password."),
+            Length(
+                min=accounts.MIN_PASSWORD_LENGTH,
+                max=1000,
+                message=f"Use {accounts.MIN_PASSWORD_LENGTH} to 1000 characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("password", "The two passwords differ."),
+        ],
+    )
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(
+        "Department name",
+        filters=[_squash],
+        validators=[DataRequired("Enter the department's name."), Length(max=120)],
+    )
+
+    def __init__(self, *args, department_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_id = department_id
+
+    def validate_name(self, field):
+        same = accounts.department_named(field.data)
+        if same is not None and same.id != self.department_id:
+            raise ValidationError(f"There is already a department called {same.name}.")
+
+
+class DeleteForm(FlaskForm):
+    """Only the CSRF token."""

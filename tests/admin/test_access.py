@@ -1,0 +1,99 @@
+"""Only admins reach the admin area: every admin rule and method, by role; CSRF is enforced."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from course import create_app
+from course.extensions import db
+from course.models import Department, Role
+
+_APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+RULES = sorted(
+    (rule.rule, method)
+    for rule in _APP.url_map.iter_rules()
+    if rule.endpoint.startswith("admin.")
+    for method in sorted(rule.methods & {"GET", "POST"})
+)
+ENDPOINTS = {r.endpoint for r in _APP.url_map.iter_rules() if r.endpoint.startswith("admin.")}
+
+
+@pytest.fixture
+def target(make_user):
+    """A learner in Ward A: the account and department the URLs name."""
+    learner = make_user(email="lee@example.org", name="Lee Learner")
+    return {"user_id": learner.id, "department_id": learner.department_id}
+
+
+def concrete(rule: str, target: dict) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([a-z_]+)>", lambda m: str(target[m[1]]), rule)
+
+
+def test_the_admin_area_has_its_routes():
+    for name in ("list_users", "new_user", "edit_user", "reset_password", "list_departments",
+                 "create_department", "edit_department", "delete_department"):  # fmt: skip
+        assert f"admin.{name}" in ENDPOINTS
+    assert len(RULES) >= 10
+
+
+def test_there_is_no_way_to_delete_an_account():
+    """Deactivation is the removal: recorded evidence must outlive the account."""
+    user_rules = [r for r, _ in RULES if r.startswith("/admin/users")]
+    assert not [r for r in user_rules if "delete" in r or "remove" in r]
+    assert all("DELETE" not in rule.methods for rule in _APP.url_map.iter_rules())
+
+
+@pytest.mark.parametrize(("rule", "method"), RULES)
+def test_anonymous_visitors_are_sent_to_sign_in(client, target, rule, method):
+    response = client.open(concrete(rule, target), method=method, data={})
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("rule", "method"), RULES)
+@pytest.mark.parametrize("role", [Role.LEARNER, Role.TRAINER, Role.MANAGER])
+def test_other_roles_get_403(client, auth, make_user, target, rule, method, role):
+    auth.sign_in(make_user(roles={role, Role.LEARNER}))
+    before = db.session.scalars(select(Department.name)).all()
+    response = client.open(concrete(rule, target), method=method, data={"name": "Hacked"})
+    assert response.status_code == 403
+    assert db.session.scalars(select(Department.name)).all() == before
+
+
+@pytest.mark.parametrize(("rule", "method"), [(r, m) for r, m in RULES if m == "GET"])
+def test_admins_reach_every_page(client, signed_in_admin, target, rule, method):
+    response = client.get(concrete(rule, target))
+    assert response.status_code == 200
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_the_menu_shows_admin_to_admins_only(client, auth, make_user, signed_in_admin):
+    assert 'href="/admin/users">Admin<' in client.get("/").get_data(as_text=True)
+    auth.sign_out()
+    auth.sign_in(make_user(roles={Role.MANAGER, Role.TRAINER}))
+    assert ">Admin<" not in client.get("/").get_data(as_text=True)
+
+
+def test_admin_forms_refuse_a_missing_csrf_token(app, client, signed_in_admin, target):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/admin/departments", data={"name": "Forged Ward"})
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    response = client.post(
+        f"/admin/users/{target['user_id']}",
+        data={"name": "Forged", "email": "lee@example.org", "roles": ["learner"]},
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(select(Department).where(Department.name == "Forged Ward")) is None
+    db.session.expire_all()
+    assert "Forged" not in client.get(f"/admin/users/{target['user_id']}").get_data(as_text=True)
+
+
+def test_admin_forms_accept_their_own_csrf_token(app, client, signed_in_admin):
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/admin/departments").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    response = client.post("/admin/departments", data={"name": "Real Ward", "csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Department).where(Department.name == "Real Ward"))
