@@ -40,7 +40,7 @@ class Page:
     endpoint: str
     #: Arguments for url_for, by name, taken from the sample data.
     args: tuple[str, ...] = ()
-    #: After loading: "submit-empty-quiz", "submit-bad-post".
+    #: After loading: "submit-empty-quiz", "submit-bad-post", "submit-empty-admin-form".
     action: str | None = None
     #: The URL argument each of `args` fills (staff pages).
     names: tuple[str, ...] = ()
@@ -71,6 +71,7 @@ ARGUMENT_SAMPLES = {
     "code": "certificate_code",
     "number": "revision_number",
     "revision": "revision_number",
+    "department_id": "department_id",
 }
 
 
@@ -98,7 +99,13 @@ def _staff_pages() -> list[Page]:
     return pages
 
 
-PAGES = LEARNER_PAGES + _staff_pages()
+#: Admin forms in their error state (their plain GET pages come from the URL map).
+ADMIN_ERROR_PAGES = [
+    Page("admin-new-user-with-errors", "admin.new_user", (), "submit-empty-admin-form"),
+    Page("admin-departments-with-errors", "admin.list_departments", (), "submit-empty-admin-form"),
+]
+
+PAGES = LEARNER_PAGES + _staff_pages() + ADMIN_ERROR_PAGES
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +152,7 @@ def samples(live_server):
             "module_id": done.id,
             "revision_number": done.published.number,
             "certificate_code": code,
+            "department_id": department_id,
         }
         db.session.remove()
     return values
@@ -202,6 +210,9 @@ def open_target(page, target: Page, live_server, samples, width: int) -> None:
         page.get_by_label("Your post").fill(BAD_POST)
         page.get_by_role("button", name="Check my answer").click()
         page.get_by_text("Not yet.").wait_for()
+    elif target.action == "submit-empty-admin-form":
+        page.locator("main form[method=post] button[type=submit]").last.click()
+        page.get_by_role("heading", name="There is a problem").wait_for()
 
 
 def _learner_arguments(target: Page, samples: dict) -> dict:
