@@ -6,10 +6,14 @@ completion date becomes that attempt's time and a new certificate is issued. The
 stays on record and shows as expired.
 """
 
+import logging
 import secrets
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from sqlalchemy import func, select
 
@@ -18,6 +22,8 @@ from ..models import AttemptState, Certificate, Module, QuizAttempt, User
 from ..models.types import utcnow
 from . import audit
 from .reports import add_months, recert_months_for
+
+logger = logging.getLogger(__name__)
 
 
 def issue(user_id: int, module: Module, completed_at: datetime, score: int | None) -> Certificate:
@@ -82,24 +88,81 @@ def of_learner(user_id: int) -> list[Certificate]:
     )
 
 
-def _latin1(text: str) -> str:
-    """Text for the PDF core fonts (latin-1): accents such as "Sofía Álvarez" print as they
-    are; characters outside latin-1 fall back to their unaccented letter, never to a crash."""
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(base or "?")
-    return "".join(out)
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "DejaVu"
+#: Regular and bold, each subset into the PDF: only the glyphs used are embedded.
+FONT_FILES = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
+#: The frame's inside, less a margin, is the widest a line may be (mm).
+TEXT_WIDTH = 257
+#: Name and title shrink from their size down to this before they wrap.
+SMALLEST = {"name": 14, "title": 12}
+#: Printed in place of a character the font has no glyph for.
+REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+
+
+@lru_cache(maxsize=1)
+def _printable() -> frozenset[int]:
+    """Code points that both DejaVu Sans faces draw."""
+    codepoints = []
+    for path in FONT_FILES.values():
+        with TTFont(path, lazy=True) as font:
+            codepoints.append(set(font.getBestCmap()))
+    regular, bold = codepoints
+    return frozenset(regular & bold)
+
+
+def unprintable(text: str) -> str:
+    """The characters of text that the certificate's font has no glyph for (CJK, Devanagari,
+    Thai, ...), each once, in order; control and format characters need no glyph."""
+    printable = _printable()
+    missing = dict.fromkeys(
+        char
+        for char in unicodedata.normalize("NFC", text)
+        if ord(char) not in printable and unicodedata.category(char) not in ("Cc", "Cf")
+    )
+    return "".join(missing)
+
+
+def _fitted(doc: FPDF, text: str, size: int, smallest: int, line_height: float) -> None:
+    """One centred bold line at the largest size from size down to smallest that fits the
+    frame; text too long even at smallest wraps over as many lines as it needs."""
+    for points in range(size, smallest - 1, -1):
+        doc.set_font(FONT, "B", points)
+        if doc.get_string_width(text) <= TEXT_WIDTH - 2 * doc.c_margin:
+            break
+    height = line_height * points / size
+    doc.multi_cell(TEXT_WIDTH, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
 def pdf(certificate: Certificate, verify_url: str) -> bytes:
-    """The certificate as a one-page A4 landscape PDF."""
+    """The certificate as a one-page A4 landscape PDF.
+
+    Text is DejaVu Sans, shaped by HarfBuzz, so names in Latin, Vietnamese, Greek, Cyrillic,
+    Armenian, Georgian, Hebrew and Arabic print exactly. Each character the font lacks (CJK,
+    Devanagari, Thai, ...) prints as U+FFFD, the log names it, and the certificate then says
+    that the verification page shows the name exactly.
+    """
+    name = unicodedata.normalize("NFC", certificate.learner_name)
+    title = unicodedata.normalize("NFC", certificate.module_title)
+    # The metadata title needs no glyphs (PDF strings are UTF-16): it keeps every character.
+    metadata_title = f"Certificate: {title}"
+    missing = unprintable(name + title)
+    if missing:
+        logger.warning(
+            "Certificate %s: the PDF font cannot show %s", certificate.code, ", ".join(missing)
+        )
+        # Left alone they would print as nothing at all; the replacement character shows where.
+        name, title = (
+            "".join(REPLACEMENT if char in missing else char for char in text)
+            for text in (name, title)
+        )
     doc = FPDF(orientation="L", format="A4")
-    doc.set_title(_latin1(f"Certificate: {certificate.module_title}"))
+    for style, path in FONT_FILES.items():
+        doc.add_font(FONT, style, path)
+    doc.set_text_shaping(True)
+    doc.set_auto_page_break(False)
+    doc.set_margins(20, 20, 20)
+    doc.set_title(metadata_title)
     doc.set_author("Social Rounds")
     doc.set_creation_date(certificate.issued_at)
     doc.add_page()
@@ -107,27 +170,34 @@ def pdf(certificate: Certificate, verify_url: str) -> bytes:
     doc.set_line_width(1.5)
     doc.rect(10, 10, 277, 190)
     doc.set_y(35)
-    doc.set_font("Helvetica", "B", 30)
+    doc.set_font(FONT, "B", 30)
     doc.cell(0, 16, "Certificate of completion", align="C", new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("Helvetica", "", 16)
+    doc.set_font(FONT, "", 16)
     doc.cell(0, 14, "Social Rounds certifies that", align="C", new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("Helvetica", "B", 26)
-    doc.cell(0, 18, _latin1(certificate.learner_name), align="C", new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("Helvetica", "", 16)
+    _fitted(doc, name, 26, SMALLEST["name"], 18)
+    doc.set_font(FONT, "", 16)
     doc.cell(0, 12, "has completed the module", align="C", new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("Helvetica", "B", 20)
-    doc.multi_cell(0, 12, _latin1(certificate.module_title), align="C")
-    doc.set_font("Helvetica", "", 14)
+    _fitted(doc, title, 20, SMALLEST["title"], 12)
+    doc.set_font(FONT, "", 14)
     lines = [f"Completed on {certificate.issued_at:%d %B %Y}"]
     if certificate.score is not None:
         lines.append(f"Quiz score {certificate.score}%")
     if certificate.expires_at:
         lines.append(f"Valid until {certificate.expires_at:%d %B %Y}")
     doc.ln(6)
-    doc.cell(0, 9, " · ".join(lines).replace("·", "-"), align="C", new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 9, " · ".join(lines), align="C", new_x="LMARGIN", new_y="NEXT")
     doc.ln(14)
-    doc.set_font("Helvetica", "", 11)
+    doc.set_font(FONT, "", 11)
     doc.cell(0, 7, f"Verification code: {certificate.code}", align="C")
     doc.ln(7)
-    doc.cell(0, 7, _latin1(f"Check it at {verify_url}"), align="C")
+    doc.cell(0, 7, f"Check it at {verify_url}", align="C")
+    if missing:
+        doc.ln(7)
+        doc.cell(
+            0,
+            7,
+            "This PDF cannot show every character of the name or title above; "
+            "the verification page shows them exactly.",
+            align="C",
+        )
     return bytes(doc.output())
