@@ -147,6 +147,18 @@ def auth(client):
 
 
 @pytest.fixture
+def browser_of(app):
+    """browser_of(user) -> a test client of its own (another person's browser), signed in."""
+
+    def open_as(user, password=PASSWORD):
+        other = app.test_client()
+        assert Auth(other).sign_in(user, password).status_code == 302
+        return other
+
+    return open_as
+
+
+@pytest.fixture
 def learner(make_user):
     return make_user(email="nurse@example.org", name="Nora Nurse")
 

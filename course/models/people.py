@@ -1,5 +1,6 @@
 """People: accounts, roles, departments, API tokens and sign-in throttling."""
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -63,6 +64,15 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        return session_key(self.id, self.password_hash)
+
+
+def session_key(user_id: int, password_hash: str) -> str:
+    """What a session remembers of its user: the id and a stamp of the password hash, so a
+    new password signs the account out of every session (auth/sessions.py compares)."""
+    return f"{user_id}:{hashlib.sha256(password_hash.encode()).hexdigest()[:16]}"
 
 
 class UserRole(db.Model):

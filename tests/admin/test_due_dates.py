@@ -9,7 +9,6 @@ from course.models import Role
 from course.models.types import utcnow
 from course.services import accounts, assignments, catalog, reports
 
-PASSWORD = "correct-horse-battery"  # tests/conftest.py's make_user
 SLUG = "meet-the-experts"
 
 
@@ -35,15 +34,7 @@ def wards(curriculum, make_user):
     return people
 
 
-def _client(app, user):
-    client = app.test_client()
-    assert (
-        client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
-    return client
-
-
-def _move(app, wards, department: str | None, active: bool = True):
+def _move(browser_of, wards, department: str | None, active: bool = True):
     learner = db.session.get(accounts.User, wards["learner"].id)
     data = {
         "name": learner.name,
@@ -53,42 +44,42 @@ def _move(app, wards, department: str | None, active: bool = True):
     }
     if active:
         data["active"] = "y"
-    response = _client(app, wards["admin"]).post(f"/admin/users/{learner.id}", data=data)
+    response = browser_of(wards["admin"]).post(f"/admin/users/{learner.id}", data=data)
     assert response.status_code == 302
 
 
-def _report_row(app, manager) -> str | None:
+def _report_row(browser_of, manager) -> str | None:
     """The learner's row on the manager's report page, or None."""
-    page = _client(app, manager).get("/reports/").get_data(as_text=True)
+    page = browser_of(manager).get("/reports/").get_data(as_text=True)
     rows = [row for row in page.split("<tr>") if "Sofia Alvarez" in row]
     return rows[0] if rows else None
 
 
-def test_a_moved_learner_gets_the_new_departments_due_dates(app, wards):
-    learner = _client(app, wards["learner"])
+def test_a_moved_learner_gets_the_new_departments_due_dates(wards, browser_of):
+    learner = browser_of(wards["learner"])
     assert f"Due {wards['a_due'].strftime('%d %b %Y')}" in learner.get("/").get_data(as_text=True)
-    assert wards["a_due"].isoformat() in _report_row(app, wards["manager_a"])
-    assert _report_row(app, wards["manager_b"]) is None
+    assert wards["a_due"].isoformat() in _report_row(browser_of, wards["manager_a"])
+    assert _report_row(browser_of, wards["manager_b"]) is None
 
-    _move(app, wards, "Ward B")
+    _move(browser_of, wards, "Ward B")
 
     dashboard = learner.get("/").get_data(as_text=True)
     assert f"Due {wards['b_due'].strftime('%d %b %Y')}" in dashboard
     assert wards["a_due"].strftime("%d %b %Y") not in dashboard
-    assert wards["b_due"].isoformat() in _report_row(app, wards["manager_b"])
-    assert _report_row(app, wards["manager_a"]) is None
+    assert wards["b_due"].isoformat() in _report_row(browser_of, wards["manager_b"])
+    assert _report_row(browser_of, wards["manager_a"]) is None
 
 
-def test_a_learner_moved_to_no_department_has_nothing_due(app, wards):
-    _move(app, wards, None)
-    dashboard = _client(app, wards["learner"]).get("/").get_data(as_text=True)
+def test_a_learner_moved_to_no_department_has_nothing_due(wards, browser_of):
+    _move(browser_of, wards, None)
+    dashboard = browser_of(wards["learner"]).get("/").get_data(as_text=True)
     assert "Due " not in dashboard
-    assert _report_row(app, wards["manager_a"]) is None
+    assert _report_row(browser_of, wards["manager_a"]) is None
     due = reports.assigned_to(wards["learner"].id)
     assert due == {}
 
 
-def test_deactivation_and_reactivation_refresh_due_dates(app, wards, monkeypatch):
+def test_deactivation_and_reactivation_refresh_due_dates(wards, browser_of, monkeypatch):
     calls = []
     real = assignments.refresh_due
 
@@ -97,15 +88,15 @@ def test_deactivation_and_reactivation_refresh_due_dates(app, wards, monkeypatch
         return real(**kwargs)
 
     monkeypatch.setattr(assignments, "refresh_due", spy)
-    _move(app, wards, "Ward A", active=False)
+    _move(browser_of, wards, "Ward A", active=False)
     assert calls == [{"user_ids": [wards["learner"].id]}]
-    assert _report_row(app, wards["manager_a"]) is None  # the report lists active learners
-    _move(app, wards, "Ward B", active=True)  # back, in another department
+    assert _report_row(browser_of, wards["manager_a"]) is None  # the report lists active learners
+    _move(browser_of, wards, "Ward B", active=True)  # back, in another department
     assert calls[-1] == {"user_ids": [wards["learner"].id]}
-    assert wards["b_due"].isoformat() in _report_row(app, wards["manager_b"])
+    assert wards["b_due"].isoformat() in _report_row(browser_of, wards["manager_b"])
 
 
-def test_records_outlive_deactivation(app, wards):
+def test_records_outlive_deactivation(app, wards, browser_of):
     from course.models import Certificate, QuizAttempt
     from course.services import progress, quiz
 
@@ -118,7 +109,7 @@ def test_records_outlive_deactivation(app, wards):
     quiz.submit_attempt(attempt, right)
     progress.refresh(learner_id, module)
     db.session.commit()
-    _move(app, wards, "Ward A", active=False)
+    _move(browser_of, wards, "Ward A", active=False)
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 1
     assert db.session.scalar(db.select(db.func.count(QuizAttempt.id))) == 1

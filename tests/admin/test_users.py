@@ -258,11 +258,10 @@ def test_another_admin_can_be_demoted_and_deactivated(client, signed_in_admin, m
 
 
 def test_a_deactivated_account_cannot_sign_in_and_is_signed_out(
-    app, client, auth, signed_in_admin, people
+    client, signed_in_admin, people, browser_of
 ):
     learner = people["learner"]
-    theirs = app.test_client()
-    theirs.post("/sign-in", data={"email": learner.email, "password": PASSWORD})
+    theirs = browser_of(learner)
     assert theirs.get("/").status_code == 200
     client.post(f"/admin/users/{learner.id}", data=_edit_data(learner, active=""))
     assert _user(learner.email).active is False

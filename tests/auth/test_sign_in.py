@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from course import config
 from course.extensions import db
 from course.models import Role, SignInAttempt, UserRole
+from course.services import accounts
 from course.services.accounts import GENERIC_FAILURE
 
 
@@ -31,6 +32,20 @@ def test_a_deactivated_account_is_signed_out_at_its_next_request(client, auth, l
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_a_new_password_signs_the_account_out_of_every_other_session(
+    client, auth, learner, make_user, browser_of
+):
+    admin = make_user(roles={Role.ADMIN})
+    auth.sign_in(learner)
+    admin_client = browser_of(admin)
+    accounts.reset_password(learner.id, "a-brand-new-password", actor_id=admin.id)
+    db.session.commit()
+    assert client.get("/").headers["Location"].startswith("/sign-in")
+    assert admin_client.get("/").status_code == 200  # others' sessions are untouched
+    assert auth.sign_in(learner, "a-brand-new-password").status_code == 302
+    assert client.get("/").status_code == 200
 
 
 def test_role_changes_apply_at_the_next_request(client, auth, make_user):
