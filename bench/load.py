@@ -245,7 +245,12 @@ def main() -> None:
         lesson = re.search(rf'href="(/modules/{MODULE}/lessons/[^"]+)"',
                            learner.get(f"/modules/{MODULE}")).group(1)  # fmt: skip
         cookie = learner.cookie_header()
-        pages = {"reference page (6 KB)": "/reference/", "dashboard": "/", "lesson page": lesson}
+        pages = {
+            "reference page (6 KB)": "/reference/",
+            "same page, signed in": "/bench/signed-in-reference",
+            "dashboard": "/",
+            "lesson page": lesson,
+        }
         use_wrk = shutil.which("wrk") is not None
         print(f"gunicorn 2 sync workers (pids {pids}), {database_url.split(':')[0]}, "
               f"load from {'wrk' if use_wrk else 'Python threads'}, {args.connections} "
