@@ -10,10 +10,13 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Lesson, LessonRead, Module, ModuleRevision, Question
 
-# The revision comes in the module's own row (a join); its parts take a query each.
+# The revision comes in the module's own row (a join); its parts take a query each. Lessons
+# come without their bodies: the lesson page reads those from its cache (open_lesson).
 _published = joinedload(Module.published)
 _PARTS = {
-    "lessons": _published.selectinload(ModuleRevision.lessons),
+    "lessons": _published.selectinload(ModuleRevision.lessons).load_only(
+        Lesson.key, Lesson.title, Lesson.position
+    ),
     "exercises": _published.selectinload(ModuleRevision.exercises),
     "questions": _published.selectinload(ModuleRevision.questions),
     "choices": _published.selectinload(ModuleRevision.questions).selectinload(Question.choices),
@@ -25,9 +28,14 @@ def published_module(slug: str, parts: tuple[str, ...] = ("lessons", "exercises"
 
     Parts not named still load on first use, one query each.
     """
-    return db.session.scalar(
+    return db.session.scalar(_published_statement(parts), {"slug": slug})
+
+
+@lru_cache(maxsize=32)
+def _published_statement(parts: tuple[str, ...]):
+    return (
         select(Module)
-        .where(Module.slug == slug, Module.published_revision_id.is_not(None))
+        .where(Module.slug == bindparam("slug"), Module.published_revision_id.is_not(None))
         .options(_published, *(_PARTS[part] for part in parts))
     )
 

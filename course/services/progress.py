@@ -62,47 +62,42 @@ def record_lesson_read(user_id: int, module: Module, lesson: Lesson) -> None:
         db.session.rollback()
 
 
+def _counting(model, *conditions):
+    """The evidence that counts: this learner's, in this module, from `since` on."""
+    return (
+        model.user_id == bindparam("user_id"),
+        model.module_id == bindparam("module_id"),
+        model.revision_number >= bindparam("since"),
+        *conditions,
+    )
+
+
+# Built once: building these costs more than running them, and every module page runs them.
+_FIRST_READS = (
+    select(LessonRead.lesson_key, func.min(LessonRead.read_at))
+    .where(*_counting(LessonRead))
+    .group_by(LessonRead.lesson_key)
+)
+_QUIZ_RESULT = select(
+    func.max(QuizAttempt.score),
+    func.min(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
+).where(*_counting(QuizAttempt, QuizAttempt.state == AttemptState.SUBMITTED))
+_FIRST_PASSES = (
+    select(ExerciseSubmission.exercise_key, func.min(ExerciseSubmission.submitted_at))
+    .where(*_counting(ExerciseSubmission, ExerciseSubmission.passed.is_(True)))
+    .group_by(ExerciseSubmission.exercise_key)
+)
+
+
 def standing(user_id: int, module: Module) -> Standing:
     """Derive the learner's standing from the evidence (three indexed queries)."""
     revision = module.published
-    since = module.retrain_since
-    reads = dict(
-        db.session.execute(
-            select(LessonRead.lesson_key, func.min(LessonRead.read_at))
-            .where(
-                LessonRead.user_id == user_id,
-                LessonRead.module_id == module.id,
-                LessonRead.revision_number >= since,
-            )
-            .group_by(LessonRead.lesson_key)
-        ).all()
-    )
-    quiz = db.session.execute(
-        select(
-            func.max(QuizAttempt.score),
-            func.min(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
-        ).where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.module_id == module.id,
-            QuizAttempt.state == AttemptState.SUBMITTED,
-            QuizAttempt.revision_number >= since,
-        )
-    ).one()
-    exercises = dict(
-        db.session.execute(
-            select(ExerciseSubmission.exercise_key, func.min(ExerciseSubmission.submitted_at))
-            .where(
-                ExerciseSubmission.user_id == user_id,
-                ExerciseSubmission.module_id == module.id,
-                ExerciseSubmission.passed.is_(True),
-                ExerciseSubmission.revision_number >= since,
-            )
-            .group_by(ExerciseSubmission.exercise_key)
-        ).all()
-    )
+    evidence = {"user_id": user_id, "module_id": module.id, "since": module.retrain_since}
+    reads = dict(db.session.execute(_FIRST_READS, evidence).all())
+    best_score, quiz_passed_at = db.session.execute(_QUIZ_RESULT, evidence).one()
+    exercises = dict(db.session.execute(_FIRST_PASSES, evidence).all())
     lesson_keys = [lesson.key for lesson in revision.lessons]
     exercise_keys = [exercise.key for exercise in revision.exercises]
-    best_score, quiz_passed_at = quiz
     needed = [reads.get(k) for k in lesson_keys] + [exercises.get(k) for k in exercise_keys]
     needed.append(quiz_passed_at)
     complete = all(moment is not None for moment in needed)

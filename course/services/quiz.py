@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import AttemptState, Module, QuestionType, QuizAttempt
@@ -165,9 +166,11 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, list[str]]) -> bool:
 
 
 def attempt_history(user_id: int, module_id: int) -> list[QuizAttempt]:
+    """Submitted attempts, newest first, without their snapshots (a list shows only scores)."""
     return list(
         db.session.scalars(
             select(QuizAttempt)
+            .options(defer(QuizAttempt.questions), defer(QuizAttempt.answers))
             .where(
                 QuizAttempt.user_id == user_id,
                 QuizAttempt.module_id == module_id,
