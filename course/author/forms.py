@@ -7,6 +7,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -22,8 +23,11 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import NumberInput
 
 from .. import exercises
+from ..exercises import params
+from ..exercises.limits import PLATFORM_LABELS
 from ..models import QuestionType
 from ..services import authoring, content_io
 from ..services.authoring import sentence
@@ -129,27 +133,114 @@ class QuestionForm(FlaskForm):
             raise ValidationError(sentence(problems))
 
 
-class ExerciseForm(FlaskForm):
+#: Settings inputs are named after their parameter with this prefix: settings-min_hashtags.
+SETTING_PREFIX = "settings-"
+DEFAULT_KIND = "post"
+
+
+class ExerciseKindForm(Form):
+    """The kind picker: a GET form that shows the exercise editor with another kind's settings."""
+
     kind = SelectField(
-        "Kind", choices=[SelectChoice(k, v.label) for k, v in exercises.KINDS.items()]
+        "Kind",
+        choices=[SelectChoice(k, v.label) for k, v in exercises.KINDS.items()],
+        description="Each kind has its own settings. Pick one and press the button to see its "
+        "settings; the kind changes when you save the exercise.",
     )
+
+
+class ExerciseForm(FlaskForm):
+    """The exercise editor; `exercise_form` adds one input per parameter of the kind."""
+
+    kind = HiddenField(id="exercise-kind")
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     instructions = TextAreaField("Instructions (Markdown)", render_kw={"rows": 6})
-    params = TextAreaField(
-        "Parameters (YAML or JSON)",
-        render_kw={"rows": 8, "spellcheck": "false"},
-        description="One 'name: value' per line, e.g. required_hashtags: [FluShot]. "
-        "Leave empty for the kind's defaults.",
-    )
     submit = SubmitField("Save exercise")
 
-    parsed_params: dict = {}
+    #: The kind the settings inputs are for, and its parameters in order.
+    settings_kind: str = DEFAULT_KIND
+    setting_names: tuple[str, ...] = ()
+    #: Every parameter's value, set when the form validates.
+    params: dict = {}
 
-    def validate_params(self, field):
-        params, problems = authoring.parse_params(self.kind.data, field.data or "")
-        if problems:
-            raise ValidationError(" ".join(problems))
-        self.parsed_params = params
+    def setting_fields(self) -> list:
+        return [self[SETTING_PREFIX + name] for name in self.setting_names]
+
+    def validate_kind(self, field):
+        if field.data not in exercises.KINDS:
+            raise ValidationError(f"Choose a kind: {', '.join(exercises.KINDS)}.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.errors:
+            return False
+        defaults = exercises.KINDS[self.kind.data].defaults
+        typed = {name: self[SETTING_PREFIX + name].data for name in self.setting_names}
+        self.params, findings = params.read_settings(defaults, typed)
+        for finding in findings:
+            target = self._fields.get(SETTING_PREFIX + str(finding.field), self.kind)
+            target.errors.append(finding.message)
+        return valid and not findings
+
+    def changed_params(self) -> dict:
+        """What the exercise stores: the parameters that differ from the kind's defaults."""
+        return params.changed_params(exercises.KINDS[self.kind.data].defaults, self.params)
+
+
+def _setting_field(name: str):
+    setting = params.SETTINGS[name]
+    if setting.input == "platform":
+        return SelectField(
+            setting.label,
+            choices=[SelectChoice(*pair) for pair in PLATFORM_LABELS.items()],
+            description=setting.help,
+            validate_choice=False,
+        )
+    if setting.input == "count":
+        return StringField(
+            setting.label,
+            description=setting.help,
+            widget=NumberInput(min=setting.minimum),
+            render_kw={"class": "count"},
+        )
+    if setting.input == "yes_no":
+        return BooleanField(setting.label, description=setting.help)
+    if setting.input in ("hashtags", "domains", "names"):
+        return TextAreaField(
+            setting.label,
+            description=setting.help,
+            render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "none"},
+        )
+    return StringField(
+        setting.label,
+        description=setting.help,
+        render_kw={"spellcheck": "false", "autocapitalize": "none", "autocomplete": "off"},
+    )
+
+
+def exercise_form(exercise, kind: str | None = None) -> ExerciseForm:
+    """The exercise editor for `exercise` (None for a new one) with the settings of `kind`.
+
+    `kind` is the one posted, or asked for with ?kind=; an unknown one falls back to the
+    exercise's. The inputs show the saved parameters that the kind takes, overlaid on its
+    defaults; on a POST, what was typed (a posted unknown kind fails `validate_kind`).
+    """
+    saved_kind = exercise.kind if exercise is not None else DEFAULT_KIND
+    shown = kind if kind in exercises.KINDS else saved_kind
+    defaults = exercises.KINDS[shown].defaults
+    saved = dict(exercise.params or {}) if exercise is not None else {}
+
+    class KindExerciseForm(ExerciseForm):
+        settings_kind = shown
+        setting_names = tuple(defaults)
+
+    data = {"kind": shown}
+    if exercise is not None:
+        data |= {"title": exercise.title, "instructions": exercise.instructions_markdown}
+    for name, default in defaults.items():
+        setattr(KindExerciseForm, SETTING_PREFIX + name, _setting_field(name))
+        data[SETTING_PREFIX + name] = params.setting_text(name, saved.get(name, default))
+    return KindExerciseForm(data=data)
 
 
 class PublishForm(FlaskForm):

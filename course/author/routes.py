@@ -17,7 +17,7 @@ from . import bp
 from .forms import (
     CHOICE_ROWS,
     ActionForm,
-    ExerciseForm,
+    ExerciseKindForm,
     GiftImportForm,
     ImportModuleForm,
     LessonForm,
@@ -25,6 +25,7 @@ from .forms import (
     NewModuleForm,
     PublishForm,
     QuestionForm,
+    exercise_form,
 )
 
 studio = role_required(Role.TRAINER, Role.ADMIN)
@@ -198,15 +199,8 @@ def edit_question(slug, key):
 def edit_exercise(slug, key):
     module = _module_or_404(slug)
     exercise = _item_or_404(module, "exercises", key) if key else None
-    data = {}
-    if exercise is not None:
-        data = {
-            "kind": exercise.kind,
-            "title": exercise.title,
-            "instructions": exercise.instructions_markdown,
-            "params": authoring.params_text(exercise.params),
-        }
-    form = ExerciseForm(data=data)
+    kind = request.form.get("kind") if request.method == "POST" else request.args.get("kind")
+    form = exercise_form(exercise, kind)
     if form.validate_on_submit():
         saved = authoring.save_exercise(
             module,
@@ -215,16 +209,18 @@ def edit_exercise(slug, key):
             form.kind.data,
             form.title.data.strip(),
             form.instructions.data or "",
-            form.parsed_params,
+            form.changed_params(),
         )
         flash("Exercise saved in the draft.", "success")
         return redirect(url_for(".edit_exercise", slug=slug, key=saved.key))
+    shown = exercises.KINDS[form.settings_kind]
     return render_template(
         "author/exercise.html",
         module=module,
         exercise=exercise,
         form=form,
-        kinds=exercises.KINDS,
+        kind=shown,
+        kind_form=ExerciseKindForm(data={"kind": shown.name}),
     ), (422 if form.errors else 200)
 
 

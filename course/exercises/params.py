@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import phonenumbers
 
@@ -112,13 +113,86 @@ CHECKERS = {
     "categories": _strings,
 }
 
+#: How the studio's form asks for a parameter, one of INPUTS.
+INPUTS = ("platform", "count", "yes_no", "hashtags", "domains", "names", "domain", "region")
+_LIST_HELP = "Separate them with commas or new lines."
 
-def check_params(defaults: Mapping, params) -> list[Finding]:
-    """Findings for each bad or unknown parameter; `field` is the parameter name."""
+
+@dataclass(frozen=True)
+class Setting:
+    """A parameter described for people: what the studio's exercise form shows for it.
+
+    `input` is one of INPUTS; `minimum` is the smallest whole number a "count" takes.
+    """
+
+    label: str
+    help: str
+    input: str
+    minimum: int | None = None
+
+
+#: One entry per parameter in CHECKERS (a test holds every kind's DEFAULTS to it).
+SETTINGS = {
+    "platform": Setting(
+        "Platform", "The network the learner writes for; its length limit applies.", "platform"
+    ),
+    "min_hashtags": Setting(
+        "Fewest hashtags", "The post needs at least this many (0 for none).", "count", 0
+    ),
+    "max_hashtags": Setting(
+        "Most hashtags", "More hashtags than this is marked wrong.", "count", 1
+    ),
+    "min_posts": Setting("Fewest posts", "The thread needs at least this many posts.", "count", 1),
+    "max_posts": Setting("Most posts", "The thread may have at most this many posts.", "count", 1),
+    "required_hashtags": Setting(
+        "Hashtags the post must include",
+        f"With or without #, e.g. #FluShot. {_LIST_HELP} Leave empty for none.",
+        "hashtags",
+    ),
+    "require_link": Setting("The post must include a link", "Any link counts.", "yes_no"),
+    "require_official_source": Setting(
+        "The post must link to an official source",
+        "A health authority such as cdc.gov, or your organisation's domain below.",
+        "yes_no",
+    ),
+    "require_role": Setting(
+        "The headline must name the role", "For example Registered Nurse.", "yes_no"
+    ),
+    "require_specialty": Setting(
+        "The headline must name the specialty", "For example Cardiology.", "yes_no"
+    ),
+    "organisation_domain": Setting(
+        "Your organisation's domain", "Links to it count as official, e.g. example.org.", "domain"
+    ),
+    "official_domains": Setting(
+        "Official sources",
+        f"Domains whose links count as official, e.g. cdc.gov. {_LIST_HELP}",
+        "domains",
+    ),
+    "country": Setting(
+        "Country or region",
+        "Two letters, e.g. US or GB: the Page's phone number must be valid there.",
+        "region",
+    ),
+    "categories": Setting(
+        "Page categories learners may choose",
+        f"{_LIST_HELP} A name may contain / or & but no comma.",
+        "names",
+    ),
+}
+
+
+def check_params(defaults: Mapping, params, *, labels: Mapping | None = None) -> list[Finding]:
+    """Findings for each bad or unknown parameter; `field` is the parameter name.
+
+    Messages name a parameter by its name, or by `labels[name]` when given (the studio's form
+    passes the labels trainers see next to each input).
+    """
     if params is None:
         return []
     if not isinstance(params, Mapping):
         return [error("params_invalid", None, "Parameters must be a mapping of name to value.")]
+    labels = labels or {}
     out: list[Finding] = []
     for name, value in params.items():
         if name not in defaults:
@@ -127,7 +201,8 @@ def check_params(defaults: Mapping, params) -> list[Finding]:
                 error("param_unknown", str(name), f"Unknown parameter {name!r}; known: {known}.")
             )
             continue
-        out += CHECKERS[name](name, value)
+        shown = labels.get(name, name)
+        out += [replace(f, field=name) for f in CHECKERS[name](shown, value)]
     merged = {**defaults, **params}
     for low, high in (("min_hashtags", "max_hashtags"), ("min_posts", "max_posts")):
         lo, hi = merged.get(low), merged.get(high)
@@ -136,8 +211,13 @@ def check_params(defaults: Mapping, params) -> list[Finding]:
             and lo > hi
             and not any(f.field in (low, high) for f in out)
         ):
+            low_shown, high_shown = labels.get(low, low), labels.get(high, high)
             out.append(
-                error("param_min_over_max", low, f"{low} ({lo}) is more than {high} ({hi}).")
+                error(
+                    "param_min_over_max",
+                    low,
+                    f"{low_shown} ({lo}) is more than {high_shown} ({hi}).",
+                )
             )
     return out
 
@@ -156,3 +236,54 @@ def coerce(defaults: Mapping, params) -> dict:
         if not CHECKERS[name](name, value):
             merged[name] = list(value) if isinstance(value, tuple) else value
     return merged
+
+
+_LIST_SEPARATORS = re.compile(r"[,\n]")
+
+
+def setting_text(name: str, value):
+    """A parameter's value as its form input shows it: text, or a bool for a checkbox."""
+    kind = SETTINGS[name].input
+    if kind == "yes_no":
+        return bool(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) if kind == "hashtags" else "\n".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def setting_value(name: str, typed):
+    """What a trainer typed into a parameter's input, as the value `check_params` checks.
+
+    Whole numbers become int, lists split at commas and new lines; what cannot be converted
+    is passed on as typed so that the parameter's checker says what is wrong with it.
+    """
+    kind = SETTINGS[name].input
+    if kind == "yes_no":
+        return bool(typed)
+    text = "" if typed is None else str(typed).strip()
+    if kind == "count":
+        return int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else text
+    if kind in ("hashtags", "domains", "names"):
+        entries = [entry.strip() for entry in _LIST_SEPARATORS.split(text)]
+        return [e.lower() if kind == "domains" else e for e in entries if e]
+    if kind == "domain":
+        return text.lower()
+    if kind == "region":
+        return text.upper()
+    return text
+
+
+def read_settings(defaults: Mapping, typed: Mapping) -> tuple[dict, list[Finding]]:
+    """Every parameter of a kind from what was typed into its inputs (a missing one keeps its
+    default), with the findings of `check_params` worded with the inputs' labels."""
+    values = {
+        name: setting_value(name, typed[name]) if name in typed else defaults[name]
+        for name in defaults
+    }
+    labels = {name: SETTINGS[name].label for name in defaults}
+    return values, check_params(defaults, values, labels=labels)
+
+
+def changed_params(defaults: Mapping, values: Mapping) -> dict:
+    """The parameters whose value differs from the kind's default: what an exercise stores."""
+    return {name: value for name, value in values.items() if defaults.get(name) != value}

@@ -33,36 +33,6 @@ def test_true_false_needs_true_and_false(draft, as_trainer):
     assert "exactly the choices True and False" in unescape(response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize(
-    ("params", "message"),
-    [
-        ("required_hashtags: ['flu shot']", "Line 1: 'flu shot' is not a hashtag"),
-        ("platform: x\nmax_hashtags: 0", "Line 2: max_hashtags must be a positive whole number"),
-        ("platform: x\nmax_hashtags: -3", "Line 2: max_hashtags must be a positive"),
-        ("platform: x\ncolour: red", "Line 2: Unknown parameter 'colour'"),
-        ("platform: x\nrequired_hashtags: [x", "Line 2: expected"),
-        ('{"platform": "myspace"}', "Line 1: platform must be one of"),
-        ("- a list", "Line 1: write the parameters as"),
-    ],
-)
-def test_exercise_parameters_are_checked_per_line(draft, as_trainer, params, message):
-    data = {"kind": "post", "title": "Post", "params": params}
-    response = as_trainer.post("/studio/modules/editing/exercises/new", data=data)
-    assert response.status_code == 422
-    assert message in unescape(response.get_data(as_text=True))
-    assert module("editing").draft.exercises == []
-
-
-def test_exercise_parameters_as_json_are_saved(draft, as_trainer):
-    data = {"kind": "post", "title": "Post",
-            "params": '{"platform": "facebook", "required_hashtags": ["FluSeason"]}'}  # fmt: skip
-    assert as_trainer.post("/studio/modules/editing/exercises/new", data=data).status_code == 302
-    (exercise,) = module("editing").draft.exercises
-    assert exercise.params == {"platform": "facebook", "required_hashtags": ["FluSeason"]}
-    page = as_trainer.get(f"/studio/modules/editing/exercises/{exercise.key}")
-    assert "required_hashtags:" in page.get_data(as_text=True)
-
-
 def test_lessons_move_up_and_down(draft, trainer, as_trainer):
     for title in ("One", "Two", "Three"):
         authoring.save_lesson(module("editing"), trainer.id, None, title, "text")

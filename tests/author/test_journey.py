@@ -73,7 +73,11 @@ def write_module(client):
             "kind": "post",
             "title": "Write a privacy reminder",
             "instructions": "Remind colleagues to keep patients anonymous.",
-            "params": "platform: x\nrequired_hashtags: [PrivacyMatters]\n",
+            "settings-platform": "x",
+            "settings-min_hashtags": "1",
+            "settings-max_hashtags": "3",
+            "settings-required_hashtags": "PrivacyMatters",
+            "settings-organisation_domain": "example.org",
         },
     )
     assert response.status_code == 302, response.text
