@@ -201,7 +201,7 @@ def _setting_field(name: str):
             setting.label,
             description=setting.help,
             widget=NumberInput(min=setting.minimum),
-            render_kw={"class": "count"},
+            render_kw={"class": "short"},
         )
     if setting.input == "yes_no":
         return BooleanField(setting.label, description=setting.help)
@@ -209,13 +209,16 @@ def _setting_field(name: str):
         return TextAreaField(
             setting.label,
             description=setting.help,
-            render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "none"},
+            render_kw={
+                "rows": 8 if setting.input == "names" else 3,
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            },
         )
-    return StringField(
-        setting.label,
-        description=setting.help,
-        render_kw={"spellcheck": "false", "autocapitalize": "none", "autocomplete": "off"},
-    )
+    attrs = {"spellcheck": "false", "autocapitalize": "none", "autocomplete": "off"}
+    if setting.input == "region":
+        attrs["class"] = "short"
+    return StringField(setting.label, description=setting.help, render_kw=attrs)
 
 
 def exercise_form(exercise, kind: str | None = None) -> ExerciseForm:

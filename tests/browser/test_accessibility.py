@@ -40,7 +40,8 @@ class Page:
     endpoint: str
     #: Arguments for url_for, by name, taken from the sample data.
     args: tuple[str, ...] = ()
-    #: After loading: "submit-empty-quiz", "submit-bad-post", "submit-empty-admin-form".
+    #: After loading: "submit-empty-quiz", "submit-bad-post", "submit-empty-admin-form",
+    #: "submit-bad-exercise-settings".
     action: str | None = None
     #: The URL argument each of `args` fills (staff pages).
     names: tuple[str, ...] = ()
@@ -105,7 +106,13 @@ ADMIN_ERROR_PAGES = [
     Page("admin-departments-with-errors", "admin.list_departments", (), "submit-empty-admin-form"),
 ]
 
-PAGES = LEARNER_PAGES + _staff_pages() + ADMIN_ERROR_PAGES
+#: The studio's exercise settings form in its error state.
+AUTHOR_ERROR_PAGES = [
+    Page("author-exercise-with-errors", "author.edit_exercise", ("done_slug", "exercise_key"),
+         "submit-bad-exercise-settings", ("slug", "key")),
+]  # fmt: skip
+
+PAGES = LEARNER_PAGES + _staff_pages() + ADMIN_ERROR_PAGES + AUTHOR_ERROR_PAGES
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +217,11 @@ def open_target(page, target: Page, live_server, samples, width: int) -> None:
         page.get_by_label("Your post").fill(BAD_POST)
         page.get_by_role("button", name="Check my answer").click()
         page.get_by_text("Not yet.").wait_for()
+    elif target.action == "submit-bad-exercise-settings":
+        page.get_by_label("Fewest hashtags").fill("9")
+        page.get_by_label("Hashtags the post must include").fill("#FluSeason, #1")
+        page.get_by_role("button", name="Save exercise").click()
+        page.get_by_role("heading", name="There is a problem").wait_for()
     elif target.action == "submit-empty-admin-form":
         page.locator("main form[method=post] button[type=submit]").last.click()
         page.get_by_role("heading", name="There is a problem").wait_for()
