@@ -169,27 +169,29 @@ class _AccountForm(FlaskForm):
         return {Role(value) for value in self.roles.data or []}
 
 
-class NewUserForm(_AccountForm):
+def _new_password(label: str, advice: str = "") -> tuple[PasswordField, PasswordField]:
+    """A password with the accounts' length rule, and the same typed again."""
+    length = accounts.MIN_PASSWORD_LENGTH
     password = PasswordField(
-        "Initial password",
-        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters. Give it to the person "
-        "in a safe way.",
+        label,
+        description=f"At least {length} characters.{advice}",
         validators=[
-            DataRequired("Enter an initial password."),
-            Length(
-                min=accounts.MIN_PASSWORD_LENGTH,
-                max=1000,
-                message=f"Use {accounts.MIN_PASSWORD_LENGTH} to 1000 characters.",
-            ),
+            DataRequired(f"Enter the {label.lower()}."),
+            Length(min=length, max=1000, message=f"Use {length} to 1000 characters."),
         ],
     )
     confirm = PasswordField(
-        "Initial password again",
+        f"{label} again",
         validators=[
             DataRequired("Type the password again."),
             EqualTo("password", "The two passwords differ."),
         ],
     )
+    return password, confirm
+
+
+class NewUserForm(_AccountForm):
+    password, confirm = _new_password("Initial password", " Give it to the person in a safe way.")
 
 
 class EditUserForm(_AccountForm):
@@ -216,25 +218,7 @@ class EditUserForm(_AccountForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters.",
-        validators=[
-            DataRequired("Enter the new password."),
-            Length(
-                min=accounts.MIN_PASSWORD_LENGTH,
-                max=1000,
-                message=f"Use {accounts.MIN_PASSWORD_LENGTH} to 1000 characters.",
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        "New password again",
-        validators=[
-            DataRequired("Type the new password again."),
-            EqualTo("password", "The two passwords differ."),
-        ],
-    )
+    password, confirm = _new_password("New password")
 
 
 class DepartmentForm(FlaskForm):
