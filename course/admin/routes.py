@@ -32,15 +32,24 @@ def _refused(form, error: accounts.AccountError) -> None:
         flash(str(error), "error")
 
 
-def _commit(form, field_name: str) -> bool:
-    """Commit; a unique value taken by someone else meanwhile is an error next to the field."""
+def _saved(form, change, unique_field: str):
+    """Run a service's change and commit it; its outcome, or None when it was refused.
+
+    A refusal goes next to the field it names; a unique value someone else took meanwhile
+    (the commit fails) goes next to `unique_field`.
+    """
+    try:
+        outcome = change()
+    except accounts.AccountError as error:
+        _refused(form, error)
+        return None
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        _refused(form, accounts.AccountError("Someone else has just taken that.", field_name))
-        return False
-    return True
+        _refused(form, accounts.AccountError("Someone else has just taken that.", unique_field))
+        return None
+    return outcome
 
 
 def _status(form) -> int:
@@ -68,22 +77,21 @@ def list_users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
+        user = _saved(
+            form,
+            lambda: accounts.create_user(
                 form.email.data,
                 form.name.data,
                 form.password.data,
                 form.chosen_roles(),
                 form.department_name(),
                 actor_id=current_user.id,
-            )
-        except accounts.AccountError as error:
-            _refused(form, error)
-        else:
-            user_id, email = user.id, user.email
-            if _commit(form, "email"):
-                flash(f"Account created for {email}.", "success")
-                return redirect(url_for(".edit_user", user_id=user_id))
+            ),
+            "email",
+        )
+        if user is not None:
+            flash(f"Account created for {user.email}.", "success")
+            return redirect(url_for(".edit_user", user_id=user.id))
     return render_template("admin/new_user.html", form=form), _status(form)
 
 
@@ -114,8 +122,9 @@ def edit_user(user_id):
         return _edit_page(user, form, PasswordForm(formdata=None), 200)
     form = EditUserForm(user_id=user.id)
     if form.validate_on_submit():
-        try:
-            changes = accounts.update_user(
+        changes = _saved(
+            form,
+            lambda: accounts.update_user(
                 user.id,
                 name=form.name.data,
                 email=form.email.data,
@@ -124,17 +133,15 @@ def edit_user(user_id):
                 active=form.active.data,
                 managed_department_ids=form.managed_departments.data or [],
                 actor_id=current_user.id,
-            )
-        except accounts.AccountError as error:
-            _refused(form, error)
-        else:
-            name = user.name
-            if _commit(form, "email"):
-                if changes:
-                    flash(f"Saved {name}: {', '.join(changes.changed)}.", "success")
-                else:
-                    flash("Nothing had changed.", "info")
-                return redirect(url_for(".edit_user", user_id=user_id))
+            ),
+            "email",
+        )
+        if changes is not None:
+            if changes:
+                flash(f"Saved {user.name}: {', '.join(changes.changed)}.", "success")
+            else:
+                flash("Nothing had changed.", "info")
+            return redirect(url_for(".edit_user", user_id=user_id))
         user = db.get_or_404(User, user_id)  # read again after a rollback
     return _edit_page(user, form, PasswordForm(formdata=None), 422)
 
@@ -144,16 +151,13 @@ def edit_user(user_id):
 def reset_password(user_id):
     user = db.get_or_404(User, user_id)
     password_form = PasswordForm()
-    if password_form.validate_on_submit():
-        try:
-            accounts.reset_password(user.id, password_form.password.data, current_user.id)
-        except accounts.AccountError as error:
-            _refused(password_form, error)
-        else:
-            db.session.commit()
-            flash(f"New password set for {user.email}. Give it to them in a safe way.", "success")
-            return redirect(url_for(".edit_user", user_id=user_id))
-        user = db.get_or_404(User, user_id)
+    if password_form.validate_on_submit() and _saved(
+        password_form,
+        lambda: accounts.reset_password(user.id, password_form.password.data, current_user.id),
+        "password",
+    ):
+        flash(f"New password set for {user.email}. Give it to them in a safe way.", "success")
+        return redirect(url_for(".edit_user", user_id=user_id))
     form = EditUserForm(formdata=None, user_id=user.id, data=_user_data(user))
     return _edit_page(user, form, password_form, 422)
 
@@ -178,15 +182,12 @@ def list_departments():
 def create_department():
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
-            department = accounts.create_department(form.name.data, current_user.id)
-        except accounts.AccountError as error:
-            _refused(form, error)
-        else:
-            name = department.name
-            if _commit(form, "name"):
-                flash(f"Department {name} added.", "success")
-                return redirect(url_for(".list_departments"))
+        department = _saved(
+            form, lambda: accounts.create_department(form.name.data, current_user.id), "name"
+        )
+        if department is not None:
+            flash(f"Department {department.name} added.", "success")
+            return redirect(url_for(".list_departments"))
     return _departments_page(form, 422)
 
 
@@ -198,16 +199,13 @@ def edit_department(department_id):
         form = DepartmentForm(formdata=None, data={"name": department.name})
     else:
         form = DepartmentForm(department_id=department.id)
-        if form.validate_on_submit():
-            try:
-                accounts.rename_department(department.id, form.name.data, current_user.id)
-            except accounts.AccountError as error:
-                _refused(form, error)
-            else:
-                name = department.name
-                if _commit(form, "name"):
-                    flash(f"Department renamed to {name}.", "success")
-                    return redirect(url_for(".list_departments"))
+        if form.validate_on_submit() and _saved(
+            form,
+            lambda: accounts.rename_department(department.id, form.name.data, current_user.id),
+            "name",
+        ):
+            flash(f"Department renamed to {department.name}.", "success")
+            return redirect(url_for(".list_departments"))
         department = db.get_or_404(Department, department_id)
     return render_template(
         "admin/edit_department.html",

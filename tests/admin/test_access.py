@@ -3,20 +3,14 @@
 import re
 
 import pytest
+from route_rules import URL_MAP, concrete, endpoints_of, rules_of
 from sqlalchemy import select
 
-from course import create_app
 from course.extensions import db
 from course.models import Department, Role
 
-_APP = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
-RULES = sorted(
-    (rule.rule, method)
-    for rule in _APP.url_map.iter_rules()
-    if rule.endpoint.startswith("admin.")
-    for method in sorted(rule.methods & {"GET", "POST"})
-)
-ENDPOINTS = {r.endpoint for r in _APP.url_map.iter_rules() if r.endpoint.startswith("admin.")}
+RULES = rules_of("admin")
+ENDPOINTS = endpoints_of("admin")
 
 
 @pytest.fixture
@@ -24,10 +18,6 @@ def target(make_user):
     """A learner in Ward A: the account and department the URLs name."""
     learner = make_user(email="lee@example.org", name="Lee Learner")
     return {"user_id": learner.id, "department_id": learner.department_id}
-
-
-def concrete(rule: str, target: dict) -> str:
-    return re.sub(r"<(?:[^:<>]+:)?([a-z_]+)>", lambda m: str(target[m[1]]), rule)
 
 
 def test_the_admin_area_has_its_routes():
@@ -41,7 +31,7 @@ def test_there_is_no_way_to_delete_an_account():
     """Deactivation is the removal: recorded evidence must outlive the account."""
     user_rules = [r for r, _ in RULES if r.startswith("/admin/users")]
     assert not [r for r in user_rules if "delete" in r or "remove" in r]
-    assert all("DELETE" not in rule.methods for rule in _APP.url_map.iter_rules())
+    assert all("DELETE" not in rule.methods for rule in URL_MAP.iter_rules())
 
 
 @pytest.mark.parametrize(("rule", "method"), RULES)
