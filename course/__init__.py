@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_navigation(app)
+    _register_template_filters(app)
     _register_commands(app)
     _register_error_pages(app)
     _register_security_headers(app)
@@ -35,6 +36,7 @@ def _load_settings(app: Flask, test_config: dict | None) -> None:
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+    config.check(app.config)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -88,6 +90,12 @@ def _register_navigation(app: Flask) -> None:
     from .navigation import register_navigation
 
     register_navigation(app)
+
+
+def _register_template_filters(app: Flask) -> None:
+    from .templating import register_filters
+
+    register_filters(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -22,6 +22,10 @@ class Defaults:
     SIGN_IN_MAX_FAILURES = 5
     SIGN_IN_WINDOW = timedelta(minutes=15)
     REPORT_PAGE_SIZE = 50
+    #: IANA zone in which "today", due dates, overdue and expiry are decided.
+    ORGANISATION_TIME_ZONE = "UTC"
+    #: Shown on certificates, in mail and in page footers.
+    ORGANISATION_NAME = "Social Rounds"
     #: werkzeug's default (scrypt); tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
@@ -39,6 +43,9 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = key
     if url := os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = url
+    for name in ("ORGANISATION_TIME_ZONE", "ORGANISATION_NAME"):
+        if value := os.environ.get(name):
+            settings[name] = value
     if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes"}:
         settings.update(
             SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
@@ -57,3 +64,19 @@ def instance_secret_key(instance_path: str) -> str:
 
 def default_database_uri(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'social-rounds.sqlite3'}"
+
+
+class SettingsError(RuntimeError):
+    """A setting that cannot work; the message names it."""
+
+
+def check(settings) -> None:
+    """Refuse to start with a setting that would fail later, saying which one."""
+    from zoneinfo import available_timezones
+
+    name = settings.get("ORGANISATION_TIME_ZONE")
+    if name not in available_timezones():
+        raise SettingsError(
+            f"ORGANISATION_TIME_ZONE={name!r} is not an IANA time zone name "
+            "(for example Europe/London or America/Los_Angeles)."
+        )

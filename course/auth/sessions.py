@@ -23,6 +23,8 @@ class SignedInUser(UserMixin):
     email: str
     roles: frozenset[Role]
     session_key: str
+    #: Display zone (IANA name) or None for the organisation's.
+    time_zone: str | None = None
 
     def has_role(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -34,7 +36,7 @@ class SignedInUser(UserMixin):
 def _user_statement():
     user, role = User.__table__, UserRole.__table__
     return (
-        select(user.c.name, user.c.email, user.c.password_hash, role.c.role)
+        select(user.c.name, user.c.email, user.c.password_hash, user.c.time_zone, role.c.role)
         .outerjoin(role, role.c.user_id == user.c.id)
         .where(user.c.id == bindparam("id"), user.c.active.is_(True))
     )
@@ -53,4 +55,4 @@ def load_user(key: str) -> SignedInUser | None:
     if not rows or not hmac.compare_digest(session_key(int(user_id), rows[0].password_hash), key):
         return None
     roles = frozenset(Role(row.role) for row in rows if row.role is not None)
-    return SignedInUser(int(user_id), rows[0].name, rows[0].email, roles, key)
+    return SignedInUser(int(user_id), rows[0].name, rows[0].email, roles, key, rows[0].time_zone)

@@ -22,8 +22,7 @@ from wtforms.validators import (
 
 from ..extensions import db
 from ..models import User
-from ..models.types import utcnow
-from ..services import reports
+from ..services import clock, reports
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -151,7 +150,7 @@ class AssignmentForm(FlaskForm):
         )
 
     def validate_due_on(self, field):
-        if field.data and field.data < utcnow().date():
+        if field.data and field.data < clock.today():
             raise ValidationError("The due date is in the past; choose today or a later day.")
 
     def validate_department(self, field):

@@ -9,8 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import Assignment, Department, Module, ModuleProgress, ProgressStatus, Role, User
-from ..models.types import utcnow
-from . import audit
+from . import audit, clock
 from .reports import Scope
 
 
@@ -37,7 +36,7 @@ def assign(
         raise AssignmentError("Choose at least one module.")
     if (department_id is None) == (not user_ids):
         raise AssignmentError("Assign to a department or to learners, not both or neither.")
-    if due_on < utcnow().date():
+    if due_on < clock.today():
         raise AssignmentError("The due date is in the past.")
     if recert_months is not None and not 1 <= recert_months <= 120:
         raise AssignmentError("The recertification interval must be 1 to 120 months.")

@@ -21,7 +21,8 @@ from ..extensions import db
 from ..models import AttemptState, Certificate, Module, QuizAttempt, User
 from ..models.types import utcnow
 from . import audit
-from .reports import add_months, recert_months_for
+from .clock import add_months
+from .reports import recert_months_for
 
 logger = logging.getLogger(__name__)
 

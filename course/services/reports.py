@@ -13,7 +13,6 @@ The report is a handful of SQL statements (GROUP BY for the figures, LIMIT/OFFSE
 never a query per learner, so its cost does not grow in statements with the organisation.
 """
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,7 +35,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import accounts
+from . import accounts, clock
 
 PER_PAGE = 50
 EXPIRY_WARNING = timedelta(days=30)
@@ -85,14 +84,6 @@ LEGEND = [
 LABELS = {status: label for status, label, _ in LEGEND}
 
 SORTS = ("learner", "department", "module", "due", "status", "completed", "score")
-
-
-def add_months(moment: datetime | date, months: int):
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 @dataclass(frozen=True)
@@ -152,14 +143,7 @@ class ReportRow:
 
     @property
     def expires_on(self) -> date | None:
-        return expiry(self.completed_at, self.recert_months)
-
-
-def expiry(completed_at: datetime | None, recert_months: int | None) -> date | None:
-    """When a completion stops counting: never without a recertification interval."""
-    if completed_at is None or recert_months is None:
-        return None
-    return add_months(completed_at, recert_months).date()
+        return clock.expires_on(self.completed_at, self.recert_months)
 
 
 @dataclass
@@ -254,8 +238,9 @@ _RECERT_VALUES = (
 def _status_params(now: datetime, recert_values: tuple[int, ...]) -> dict:
     """The values the rule's parameters take at `now`; a statement using the rule gets them
     with `.params()` or at execution."""
-    since = {f"status_valid_since_{months}": add_months(now, -months) for months in recert_values}
-    return {"status_today": now.date(), **since}
+    today = clock.today(now)
+    since = {f"status_valid_since_{m}": clock.expired_before(today, m) for m in recert_values}
+    return {"status_today": today, **since}
 
 
 @lru_cache(maxsize=64)
@@ -527,7 +512,7 @@ def assigned_to(user_id: int, now: datetime | None = None) -> dict[int, Due]:
         {"user_id": user_id, **_status_params(now or utcnow(), recert_values)},
     )
     return {
-        module_id: Due(due_on, Status(state), expiry(completed_at, recert_months))
+        module_id: Due(due_on, Status(state), clock.expires_on(completed_at, recert_months))
         for module_id, due_on, state, completed_at, recert_months in rows
     }
 

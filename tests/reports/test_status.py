@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from course.extensions import db
 from course.models import Assignment, Certificate, ModuleProgress, QuizAttempt
 from course.models.types import utcnow
-from course.services import assignments, progress, reports
+from course.services import assignments, clock, progress, reports
 
 from .helpers import assign, complete, module, pass_quiz
 
@@ -67,7 +67,7 @@ def test_completion_expires_and_a_new_pass_renews_it(ward):
     assign(manager, recert=12)
     complete(learner.id)
     first = db.session.scalar(select(Certificate))
-    assert first.expires_at == reports.add_months(first.issued_at, 12)
+    assert first.expires_at == clock.add_months(first.issued_at, 12)
     # Thirteen months later (moved back in time): expired.
     long_ago = utcnow() - timedelta(days=400)
     db.session.execute(update(ModuleProgress).values(completed_at=long_ago))
@@ -154,6 +154,6 @@ def test_manager_cannot_assign_to_another_department(ward):
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
-    assert reports.add_months(datetime(2027, 1, 31), 1) == datetime(2027, 2, 28)
-    assert reports.add_months(datetime(2027, 11, 15), 14) == datetime(2029, 1, 15)
-    assert reports.add_months(datetime(2027, 3, 31), -1) == datetime(2027, 2, 28)
+    assert clock.add_months(datetime(2027, 1, 31), 1) == datetime(2027, 2, 28)
+    assert clock.add_months(datetime(2027, 11, 15), 14) == datetime(2029, 1, 15)
+    assert clock.add_months(datetime(2027, 3, 31), -1) == datetime(2027, 2, 28)
