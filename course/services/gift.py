@@ -3,9 +3,16 @@
 Supported: multiple choice (`=right ~wrong`), multiple answers with weights (`~%50%a ~%-100%b`),
 true/false (`{T}`, `{F}`, `{TRUE}`, `{FALSE}`, with `#wrong#right` feedback), per-answer feedback
 (`#`), general feedback (`####`), comments (`//`), titles (`::title::`), escapes
-(`\\~ \\= \\# \\{ \\} \\: \\n`) and the `[markdown]`, `[html]`, `[plain]`, `[moodle]` format
-markers. Other GIFT types (essay, numeric, matching, short answer, description) are reported by
+(`\\~ \\= \\# \\{ \\} \\: \\n`) and `$CATEGORY:` lines (skipped; the question on the next line
+is read). Other GIFT types (essay, numeric, matching, short answer, description) are reported by
 line, never silently dropped. See https://docs.moodle.org/en/GIFT_format.
+
+Format markers (`[moodle]`, `[html]`, `[plain]`, `[markdown]`) are read where Moodle reads them:
+at the start of the question text, of each answer (after its `%weight%`), of each feedback and
+of the general feedback; an unmarked answer or feedback takes the question text's format, as in
+Moodle's own importer. Prompts, answers and feedback are stored as plain text and escaped when
+shown, so HTML (the `[html]` format, and the `[moodle]` format, which allows HTML) is reduced to
+its words everywhere: learners never see tags. `[plain]` and `[markdown]` text is kept as written.
 """
 
 import re
@@ -18,6 +25,7 @@ _RESTORE = {v: k[1] for k, v in _ESCAPES.items()}
 _TITLE = re.compile(r"^::(?P<title>.*?)::", re.S)
 _FORMAT = re.compile(r"^\[(?P<format>markdown|html|plain|moodle)\]", re.I)
 _WEIGHT = re.compile(r"^%(?P<weight>-?\d+(?:\.\d+)?)%")
+CATEGORY = "$CATEGORY:"
 _TRUE = {"T", "TRUE"}
 _FALSE = {"F", "FALSE"}
 _KEY_CHARS = re.compile(r"[^a-z0-9]+")
@@ -72,6 +80,30 @@ def _html_to_text(value: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
+# A tag or a character reference: what makes [moodle] text (HTML allowed) read as HTML.
+_LOOKS_LIKE_HTML = re.compile(
+    r"<[A-Za-z/!][^>]*>|&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);"
+)
+
+
+def _formatted(raw: str, default_format: str) -> tuple[str, str]:
+    """`raw` (escapes still protected) as shown text, and its format.
+
+    A leading `[format]` marker sets the format, as Moodle's `parse_text_with_format` reads it;
+    without one the text has `default_format`. HTML and Moodle-format text keep their words only,
+    as the question text does, since everything is stored as plain text and escaped when shown.
+    """
+    text = raw.strip()
+    text_format = default_format
+    match = _FORMAT.match(text)
+    if match:
+        text_format, text = match["format"].lower(), text[match.end() :]
+    text = _restore(text)
+    if text_format == "html" or (text_format == "moodle" and _LOOKS_LIKE_HTML.search(text)):
+        text = _html_to_text(text)
+    return text, text_format
+
+
 def _protect(text: str) -> str:
     for escape, placeholder in _ESCAPES.items():
         text = text.replace(escape, placeholder)
@@ -94,10 +126,14 @@ def _chunks(text: str):
         stripped = raw.strip()
         if stripped.startswith("//"):
             continue
-        if not stripped and depth == 0:
+        if depth == 0 and (not stripped or stripped.startswith(CATEGORY)):
+            # A blank line ends a question; so does a category line, which is its own chunk
+            # even when a question follows it directly (Moodle itself would swallow that one).
             if current:
                 yield start, "\n".join(current)
             current = []
+            if stripped:
+                yield number, stripped
             continue
         if not current:
             start = number
@@ -124,7 +160,7 @@ def parse(text: str) -> GiftResult:
     result = GiftResult()
     for line, chunk in _chunks(text):
         protected = _protect(chunk).strip()
-        if protected.startswith("$CATEGORY:"):
+        if protected.startswith(CATEGORY):
             continue
         try:
             result.questions.append(_question(line, protected))
@@ -138,7 +174,8 @@ def _question(line: int, text: str) -> GiftQuestion:
     match = _TITLE.match(text)
     if match:
         title, text = _restore(match["title"]), text[match.end() :].lstrip()
-    text_format = "plain"
+    # Moodle's default format for GIFT text is its own "moodle" format, which allows HTML.
+    text_format = "moodle"
     match = _FORMAT.match(text)
     if match:
         text_format, text = match["format"].lower(), text[match.end() :]
@@ -153,22 +190,22 @@ def _question(line: int, text: str) -> GiftQuestion:
     if tail:
         # Missing-word format: the blank sits where the answers were.
         prompt = f"{prompt} _____ {tail}".strip()
-    prompt = _restore(prompt)
-    if text_format == "html":
-        prompt = _html_to_text(prompt)
+    prompt, _ = _formatted(f"[{text_format}]{prompt}", text_format)
     if not prompt:
         raise ValueError("the question has no text")
     block = text[opening + 1 : closing].strip()
-    block, _, general = block.partition("####")
+    # Moodle takes the last "####" as the start of the general feedback.
+    block, _, general = block.rpartition("####") if "####" in block else (block, "", "")
     block = block.strip()
-    explanation = _restore(general)
+    explanation, _ = _formatted(general, text_format)
     label = f"'{title}'" if title else "this question"
     if not block:
         raise ValueError(f"{label} is an essay question, which is not supported")
     if block.startswith("#"):
         raise ValueError(f"{label} is a numeric question, which is not supported")
-    head, *feedback = block.split("#")
+    head, *feedback = block.split("#", 2)
     if head.strip().upper() in _TRUE | _FALSE:
+        feedback = [_formatted(part, text_format)[0] for part in feedback]
         return _true_false(
             line, title, prompt, head.strip().upper() in _TRUE, feedback, explanation
         )
@@ -179,13 +216,13 @@ def _question(line: int, text: str) -> GiftQuestion:
         raise ValueError(f"{label} is a matching question, which is not supported")
     if all(marker == "=" for marker, _ in answers):
         raise ValueError(f"{label} is a short-answer question, which is not supported")
-    return _choice_question(line, title, prompt, answers, explanation, label)
+    return _choice_question(line, title, prompt, answers, explanation, label, text_format)
 
 
 def _true_false(line, title, prompt, answer_true, feedback, explanation) -> GiftQuestion:
     # GIFT: the first feedback is shown for a wrong answer, the second for a right one.
-    wrong = _restore(feedback[0]) if feedback else ""
-    right = _restore(feedback[1]) if len(feedback) > 1 else ""
+    wrong = feedback[0] if feedback else ""
+    right = feedback[1] if len(feedback) > 1 else ""
     choices = [
         GiftChoice("True", answer_true, right if answer_true else wrong),
         GiftChoice("False", not answer_true, wrong if answer_true else right),
@@ -193,7 +230,7 @@ def _true_false(line, title, prompt, answer_true, feedback, explanation) -> Gift
     return GiftQuestion(line, title, "true_false", prompt, choices, explanation)
 
 
-def _choice_question(line, title, prompt, answers, explanation, label) -> GiftQuestion:
+def _choice_question(line, title, prompt, answers, explanation, label, text_format) -> GiftQuestion:
     choices = []
     weighted = False
     # With an '=' answer the question is single-answer and partial weights are not right.
@@ -207,7 +244,8 @@ def _choice_question(line, title, prompt, answers, explanation, label) -> GiftQu
             weighted = True
             weight, body = float(match["weight"]), body[match.end() :]
         correct = marker == "=" if has_equals else weight is not None and weight > 0
-        choices.append(GiftChoice(_restore(body), correct, _restore(feedback)))
+        text, _ = _formatted(body, text_format)
+        choices.append(GiftChoice(text, correct, _formatted(feedback, text_format)[0]))
     right = sum(c.correct for c in choices)
     kind = "multiple" if (weighted and not has_equals and right > 1) else "single"
     if has_equals and right > 1:

@@ -110,6 +110,77 @@ def test_category_lines_are_skipped_and_crlf_is_fine():
     assert [q.prompt for q in result.questions] == ["Q", "R"]
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "$CATEGORY: Infection control\n::Hands:: Wash for 20 s? {T}\n",
+        "$CATEGORY: Infection control\r\n::Hands:: Wash for 20 s? {T}\r\n",
+        "// top\n$CATEGORY: $course$/top/Infection control\n::Hands:: Wash for 20 s?\n{T}\n",
+        "::Hands:: Wash for 20 s? {T}\n$CATEGORY: Other\n",
+    ],
+)
+def test_a_question_right_after_a_category_line_is_read(source):
+    result = gift.parse(source)
+    assert result.problems == []
+    assert [(q.title, q.prompt) for q in result.questions] == [("Hands", "Wash for 20 s?")]
+    assert result.questions[0].line == (
+        1 if source.startswith("::") else source.count("\n", 0, source.index("::")) + 1
+    )
+
+
+# What Moodle 4.x writes for a question whose text is HTML and whose answers and feedback are in
+# its own "moodle" format (question/format/gift/format.php: a marker wherever the format differs
+# from the question text's).
+MOODLE_EXPORT = r"""// question: 1234  name: Photos
+::Photos::[html]<p>When may you post a photo of a patient?</p>{
+    =[moodle]When the patient's face is hidden.#[moodle]Not enough\: consent is needed.
+    ~[moodle]With <b>written</b> consent.#[html]<p>Right\: consent comes first.</p>
+    ~[plain]Never <ever>.
+    ####<p>Ask for <em>written</em> consent &amp; check the policy.</p>
+}
+""".replace("\n    ", "\n\t")  # Moodle indents answers with a tab
+
+
+def test_format_markers_on_answers_and_feedback_as_moodle_exports_them():
+    question = one(MOODLE_EXPORT)
+    assert question.prompt == "When may you post a photo of a patient?"
+    assert [(c.text, c.feedback) for c in question.choices] == [
+        ("When the patient's face is hidden.", "Not enough: consent is needed."),
+        ("With written consent.", "Right: consent comes first."),
+        ("Never <ever>.", ""),
+    ]
+    assert question.explanation == "Ask for written consent & check the policy."
+
+
+@pytest.mark.parametrize(
+    ("text", "choices", "explanation"),
+    [
+        # An unmarked answer takes the question text's format (here HTML).
+        ("[html]<p>Q</p> {=<b>A</b> ~B#<i>no</i> ####<p>Why</p>}",
+         [("A", "", True), ("B", "no", False)], "Why"),
+        # Weights come before the marker.
+        ("Pick {~%50%[html]<b>A</b> ~%50%[moodle]B ~%-100%[plain]<C>}",
+         [("A", "", True), ("B", "", True), ("<C>", "", False)], ""),
+        ("[markdown]Is **this** right? {=[markdown]**Yes** ~No ####[html]<p>Bold &gt; plain</p>}",
+         [("**Yes**", "", True), ("No", "", False)], "Bold > plain"),
+        ("Unmarked <b>HTML</b> text {=A ~B}", [("A", "", True), ("B", "", False)], ""),
+    ],
+)  # fmt: skip
+def test_format_markers_wherever_gift_allows_them(text, choices, explanation):
+    question = one(text)
+    assert [(c.text, c.feedback, c.correct) for c in question.choices] == choices
+    assert question.explanation == explanation
+    assert "<" not in question.prompt
+
+
+def test_true_false_feedback_with_markers():
+    question = one(
+        "[html]<p>Blur hides a face.</p>{F#[html]<p>Not <b>always</b>.</p>#[plain]Right.}"
+    )
+    assert question.prompt == "Blur hides a face."
+    assert [c.feedback for c in question.choices] == ["Not always.", "Right."]
+
+
 def test_import_adds_to_a_draft_or_nothing(app, trainer, as_trainer):
     module = authoring.create_module(trainer.id, "bank", "Bank")
     keys = authoring.import_gift(module, trainer.id, "::A:: A? {T}\n\n::A:: Again? {F}\n", "b.txt")
