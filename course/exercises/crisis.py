@@ -45,6 +45,7 @@ _ACTION = re.compile(
 
 
 def describe(params: dict) -> list[str]:
+    """The rules of a crisis update: what, where, what to do, an official source, no PHI."""
     return [
         "Write one update that says what happened (e.g. 'The emergency department is closed').",
         "Say where (e.g. 'at our Main Street hospital').",
@@ -56,6 +57,14 @@ def describe(params: dict) -> list[str]:
 
 
 def validate(answer, params: dict) -> list[Finding]:
+    """Findings for a crisis update: `answer` is {"text": the update}; `params` DEFAULTS merged.
+
+    Errors: post_empty, post_too_long / post_invalid_character (the platform's limits, as for
+    a post), crisis_what_missing, crisis_where_missing, crisis_action_missing (word-list
+    heuristics: they look for the kind of words an update needs, not for truth),
+    official_source_missing (a link to the organisation's domain or one of
+    `official_domains`), field_invalid / field_too_long_to_check, and phi_<kind>.
+    """
     text, out = read_text(answer, "text", "Your update")
     if not text.strip():
         return [*out, error("post_empty", "text", "Your update is empty. Write the update first.")]

@@ -38,10 +38,12 @@ class Hashtag:
 
 
 def is_hashtag_letter(ch: str) -> bool:
+    """True for a character that makes a hashtag a hashtag: a Unicode letter or mark."""
     return unicodedata.category(ch)[0] in "LM"
 
 
 def is_hashtag_char(ch: str) -> bool:
+    """True for a character a hashtag's body may hold: letters, marks, digits, `_`, joiners."""
     if ch in _SPECIAL:
         return True
     cat = unicodedata.category(ch)
@@ -126,8 +128,10 @@ def extract_hashtags(text: str) -> list[str]:
 
 
 def is_valid_hashtag(hashtag: str) -> bool:
-    """True when `hashtag` (with its sign) is exactly one hashtag, as twitter-text's
-    `isValidHashtag`."""
+    """True when `hashtag` (with its sign) is exactly one hashtag.
+
+    As twitter-text's `isValidHashtag`.
+    """
     if not isinstance(hashtag, str) or not hashtag:
         return False
     tags = extract_hashtags(hashtag)

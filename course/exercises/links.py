@@ -1,7 +1,8 @@
-"""Links in a post, found the way X finds them (twitter-text's URL extractor)."""
+"""Links in a post, found the way X finds them (twitter-text's URL extractor), and host names."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from twitter_text import extract_urls_with_indices
@@ -34,8 +35,23 @@ OFFICIAL_DOMAINS = (
 OFFICIAL_SUFFIXES = (".gov", ".gov.uk", ".nhs.uk", ".nhs.scot", ".gc.ca", ".gov.au", ".mil")
 
 
+# A DNS host name of two or more labels (RFC 1035 lengths) with a top-level domain of letters.
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def is_domain(value) -> bool:
+    """True when `value` is a host name such as example.org or www.nhs.uk (any case, trimmed).
+
+    The one domain check: exercise settings (organisation and official domains) and the Page's
+    website use it.
+    """
+    return isinstance(value, str) and bool(_DOMAIN_RE.match(value.strip().lower()))
+
+
 @dataclass(frozen=True)
 class Link:
+    """A URL found in a text: `host` lower-cased, `path` with query, code point offsets."""
+
     url: str
     host: str
     path: str

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from . import limits
 from .answers import phi_findings, read_text
 from .findings import Finding, error, warning
+from .links import is_domain
 
 #: Facebook Page categories relevant to healthcare. Our selection from Facebook's list (U).
 CATEGORIES = (
@@ -125,10 +126,10 @@ _GENERIC = {
     "wellness",
 }
 _EXTENSIONS = re.compile(r"\.(?:com|net|org|co|info|biz|io|gov|edu|us|uk)$", re.IGNORECASE)
-_HOST = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 def describe(params: dict) -> list[str]:
+    """The rules of a Facebook Page, field by field, with the country its phone must work in."""
     return [
         f"Page name: at most {limits.FACEBOOK_PAGE_NAME_MAX} characters, capital letters only "
         "for acronyms, no symbols such as ! ® ™, no 'Facebook' or 'official'.",
@@ -287,7 +288,7 @@ def _check_website(website: str) -> list[Finding]:
             )
         ]
     host = m.group(2).lower().rstrip(".")
-    if not _HOST.match(host):
+    if not is_domain(host):
         return [
             error(
                 "website_host",
@@ -350,6 +351,18 @@ def _check_email(email: str) -> list[Finding]:
 
 
 def validate(answer, params: dict) -> list[Finding]:
+    """Findings for a Facebook Page: `answer` has one text per field of the kind's form.
+
+    Errors: name_empty, name_too_long, name_symbols, name_repeated_punctuation,
+    name_capitals, name_facebook, name_misleading, name_generic, name_parentheses (Facebook's
+    Page name standards), category_invalid, username_characters / _too_short / _too_long /
+    _extension / _facebook (Facebook's username rules), about_empty, about_too_long (the
+    Graph API's 100 characters), website_missing / _invalid / _host / _not_https,
+    phone_missing, phone_invalid (a number that cannot be dialled in the exercise's
+    `country`), email_missing, email_invalid, call_to_action_invalid, field_invalid /
+    field_too_long_to_check, and phi_<kind> in the name and About text. Warnings:
+    username_empty. Sources: PLATFORM-RULES.md ("Facebook Page").
+    """
     values, out = {}, []
     for name in (
         "name",

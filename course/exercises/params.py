@@ -11,8 +11,7 @@ import phonenumbers
 from . import limits
 from .findings import Finding, error
 from .hashtags import is_valid_hashtag
-
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+from .links import is_domain
 
 
 def normalise_tag(tag: str) -> str:
@@ -59,10 +58,6 @@ def _hashtags(name, value):
                 )
             )
     return out
-
-
-def is_domain(value) -> bool:
-    return isinstance(value, str) and bool(_DOMAIN_RE.match(value.strip().lower()))
 
 
 def _domain(name, value):
@@ -223,8 +218,11 @@ def check_params(defaults: Mapping, params, *, labels: Mapping | None = None) ->
 
 
 def coerce(defaults: Mapping, params) -> dict:
-    """Defaults overlaid with the valid parameters; a bad value falls back to its default,
-    except an unknown platform, which is a programmer error (ValueError)."""
+    """Defaults overlaid with the valid parameters.
+
+    A bad value falls back to its default, except an unknown platform, which is a programmer
+    error (ValueError).
+    """
     merged = dict(defaults)
     if not isinstance(params, Mapping):
         return merged
@@ -274,8 +272,11 @@ def setting_value(name: str, typed):
 
 
 def read_settings(defaults: Mapping, typed: Mapping) -> tuple[dict, list[Finding]]:
-    """Every parameter of a kind from what was typed into its inputs (a missing one keeps its
-    default), with the findings of `check_params` worded with the inputs' labels."""
+    """Every parameter of a kind from what was typed into its inputs.
+
+    A missing one keeps its default; the findings of `check_params` are worded with the
+    inputs' labels.
+    """
     values = {
         name: setting_value(name, typed[name]) if name in typed else defaults[name]
         for name in defaults

@@ -14,6 +14,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 def describe(params: dict) -> list[str]:
+    """The rules of a LinkedIn profile: headline and About limits, role and specialty, no PHI."""
     rules = [
         f"Write a headline of at most {limits.LINKEDIN_HEADLINE_MAX} characters.",
         f"Write an About section of at most {limits.LINKEDIN_ABOUT_MAX:,} characters and at "
@@ -30,6 +31,15 @@ def describe(params: dict) -> list[str]:
 
 
 def validate(answer, params: dict) -> list[Finding]:
+    """Findings for a profile: `answer` has "headline", "about", "role" and "specialty".
+
+    Errors: headline_empty, headline_too_long, about_too_long, about_too_short (fewer than
+    LINKEDIN_ABOUT_MIN_SENTENCES sentences, our teaching rule), role_missing /
+    specialty_missing and role_not_in_headline / specialty_not_in_headline (when the settings
+    require them), field_invalid / field_too_long_to_check, and phi_<kind> in any field.
+    Warnings: about_preview (the About text runs past what shows before "see more").
+    Limits: LinkedIn's, from secondary sources only (PLATFORM-RULES.md, all S).
+    """
     headline, out = read_text(answer, "headline", "Your headline")
     about, more = read_text(answer, "about", "Your About section")
     role, more2 = read_text(answer, "role", "Your role")

@@ -26,6 +26,20 @@ class AnswerField:
 
 @dataclass(frozen=True)
 class ExerciseKind:
+    """One kind of hands-on exercise: its answer form, its settings and its validator.
+
+    - `name`: the key stored on an exercise (`Exercise.kind`) and used in `KINDS`.
+    - `label`: what learners and trainers read ("Write a post").
+    - `fields`: the answer form, in order; a learner's answer is a mapping of each field's
+      `name` to the text typed (a list of texts for the "posts" widget).
+    - `defaults`: every setting the kind takes, with its default; a trainer's settings are
+      checked by `params.check_params` against these keys and overlaid on them by `coerce`.
+    - `describer(params)`: the rules in plain sentences (see `describe`).
+    - `validator(answer, params)`: the findings for an answer (see `validate`).
+
+    Adding a kind: a module with DEFAULTS, `describe` and `validate`, and one entry in KINDS.
+    """
+
     name: str
     label: str
     fields: tuple[AnswerField, ...]
@@ -40,6 +54,14 @@ class ExerciseKind:
         return self.describer(coerce(self.defaults, params))
 
     def validate(self, answer, params=None) -> Result:
+        """Check a learner's answer against the rules `describe` states.
+
+        `answer` maps field names to what was typed; anything else (None, a missing field,
+        bytes, a number, megabytes of text) gives findings, never an exception. `params` are
+        the exercise's settings (None for the defaults; bad values fall back to the default;
+        an unknown platform raises ValueError, a programmer error). The result passes when no
+        finding is an error; each finding names its field and says what to change.
+        """
         return Result(tuple(self.validator(answer, coerce(self.defaults, params))))
 
 

@@ -35,6 +35,7 @@ def _number(post: str) -> tuple[int, int | None] | None:
 
 
 def describe(params: dict) -> list[str]:
+    """The rules of a live thread: how many posts, each within the limit, numbered, no PHI."""
     return [
         f"Write {params['min_posts']} to {params['max_posts']} posts, one per box or separated "
         "by a blank line.",
@@ -82,6 +83,14 @@ def _numbering(posts: list[str]) -> list[Finding]:
 
 
 def validate(answer, params: dict) -> list[Finding]:
+    """Findings for a thread: `answer` has "posts" and "threaded" ("yes" or "no").
+
+    "posts" is a list of texts, or one text split at blank lines; a finding about one post
+    has the field "posts[i]". Errors: thread_too_short, thread_too_long, post_empty,
+    post_too_long / post_invalid_character (per post, the platform's limit),
+    thread_not_numbered, thread_numbering_inconsistent, thread_total_wrong (skipped when the
+    learner says the posts are replies in one thread), field_invalid, and phi_<kind> per post.
+    """
     posts, out = read_posts(answer)
     flag, _ = read_text(answer, "threaded", "Threaded")
     lo, hi = params["min_posts"], params["max_posts"]

@@ -23,10 +23,7 @@ def submit(user_id: int, module: Module, exercise: Exercise, answer: dict):
         kind=exercise.kind,
         exercise={"title": exercise.title, "params": params},
         answer=answer,
-        findings=[
-            {"code": f.code, "field": f.field, "message": f.message, "severity": f.severity}
-            for f in result.findings
-        ],
+        findings=[f.as_record() for f in result.findings],
         passed=result.passed,
     )
     db.session.add(submission)
