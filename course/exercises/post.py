@@ -21,11 +21,23 @@ DEFAULTS = {
 }
 
 
+def _case_matters(tag: str) -> bool:
+    # X matches hashtags in any capitals; a required tag the trainer wrote with capitals
+    # (#FluShot) must be written so, as the lesson teaches; one in small letters takes any.
+    return any(ch.isupper() for ch in tag)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def describe(params: dict) -> list[str]:
+    """The rules of a post exercise in plain sentences, from its merged `params`.
+
+    Length limits come from `limits` (X: twitter-text's config v3; LinkedIn and Facebook:
+    secondary sources, see PLATFORM-RULES.md); hashtag counts and required hashtags, links and
+    the organisation's domain from the trainer's settings.
+    """
     platform = limits.PLATFORM_LABELS[params["platform"]]
     limit = max_length(params["platform"])
     rules = [f"Write one post for {platform} of at most {limit:,} characters."]
@@ -34,8 +46,19 @@ def describe(params: dict) -> list[str]:
     lo, hi = params["min_hashtags"], params["max_hashtags"]
     rules.append(f"Use between {lo} and {hi} hashtags, written without spaces or hyphens.")
     if params["required_hashtags"]:
-        tags = ", ".join("#" + normalise_tag(t) for t in params["required_hashtags"])
-        rules.append(f"Include these hashtags: {tags}.")
+        tags = [normalise_tag(t) for t in params["required_hashtags"]]
+        exact = [_case_matters(t) for t in tags]
+        listed = ", ".join("#" + t for t in tags)
+        if all(exact):
+            rules.append(f"Include these hashtags, capitalised as shown: {listed}.")
+        elif not any(exact):
+            rules.append(f"Include these hashtags (capitals may differ): {listed}.")
+        else:
+            listed = ", ".join(
+                f"#{t} ({'capitalised as shown' if e else 'capitals may differ'})"
+                for t, e in zip(tags, exact, strict=True)
+            )
+            rules.append(f"Include these hashtags: {listed}.")
     if params["require_official_source"]:
         rules.append(
             "Link to an official source: a health authority such as cdc.gov or who.int, "
@@ -117,6 +140,7 @@ def check_hashtag_form(text: str, field: str) -> list[Finding]:
 
 
 def check_hashtag_rules(text: str, field: str, params: dict) -> list[Finding]:
+    """Findings on how many hashtags the post has and whether the required ones are there."""
     tags = extract_hashtags(text)
     distinct = list(dict.fromkeys(t.casefold() for t in tags))
     out = []
@@ -142,14 +166,25 @@ def check_hashtag_rules(text: str, field: str, params: dict) -> list[Finding]:
         out.append(warning("hashtag_repeated", field, "A hashtag appears twice; once is enough."))
     for required in params["required_hashtags"]:
         tag = normalise_tag(required)
-        if tag.casefold() not in distinct:
+        written = [t for t in tags if t.casefold() == tag.casefold()]
+        if not written:
+            how = "capitalised as shown" if _case_matters(tag) else "capitals may differ"
+            out.append(error("hashtag_missing", field, f"Add the hashtag #{tag} ({how})."))
+        elif _case_matters(tag) and tag not in written:
             out.append(
-                error("hashtag_missing", field, f"Add the hashtag #{tag} (spelled exactly so).")
+                error(
+                    "hashtag_case",
+                    field,
+                    f"Write #{written[0]} as #{tag}, capitalised as shown: X finds both, but "
+                    "a capital at the start of each word lets every reader, and screen "
+                    "readers, see the words.",
+                )
             )
     return out
 
 
 def check_links(text: str, field: str, params: dict) -> list[Finding]:
+    """An error when the settings ask for a link (or an official source) and none is there."""
     links = find_links(text)
     org = params["organisation_domain"]
     if params["require_official_source"]:
@@ -168,6 +203,17 @@ def check_links(text: str, field: str, params: dict) -> list[Finding]:
 
 
 def validate(answer, params: dict) -> list[Finding]:
+    """Findings for a post: `answer` is {"text": the post}; `params` are DEFAULTS merged.
+
+    Errors: post_empty, post_too_long, post_invalid_character, post_invalid (X refuses it),
+    hashtag_truncated / hashtag_space / hashtag_in_word / hashtag_no_letter (a would-be
+    hashtag X reads otherwise; a one-digit "#1" is only a warning), hashtag_too_few,
+    hashtag_too_many, hashtag_missing, hashtag_case (a required hashtag with other capitals),
+    link_missing, official_source_missing, field_invalid / field_too_long_to_check, and
+    phi_<kind> for patient information (warnings for the organisation's public contacts).
+    Warnings: hashtag_repeated. Sources: twitter-text (length, hashtags, links), HIPAA Safe
+    Harbor (PHI), see PLATFORM-RULES.md.
+    """
     text, out = read_text(answer, "text", "Your post")
     if not text.strip():
         return [*out, error("post_empty", "text", "Your post is empty. Write the post first.")]

@@ -300,7 +300,7 @@ def test_the_learner_page_follows_the_new_settings(share_information, trainer, a
     auth.sign_out()
     auth.sign_in(learner)
     page = as_trainer.get(learner_path).get_data(as_text=True)
-    assert "Include these hashtags: #FluSeason, #Vaccines." in page
+    assert "Include these hashtags, capitalised as shown: #FluSeason, #Vaccines." in page
     response = as_trainer.post(learner_path, data={"text": post})
     assert response.status_code == 422
-    assert "Add the hashtag #Vaccines (spelled exactly so)." in response.get_data(as_text=True)
+    assert "Add the hashtag #Vaccines (capitalised as shown)." in response.get_data(as_text=True)

@@ -91,8 +91,33 @@ def test_post_within_limits_passes_exactly_at_280():
     assert check("post", {"text": "a" * 275 + " #Flu"}).passed
 
 
-def test_post_required_hashtag_is_case_insensitive():
-    assert check("post", {"text": "#flushot now"}, {"required_hashtags": ["#FluShot"]}).passed
+@pytest.mark.parametrize(
+    ("text", "required", "codes_expected"),
+    [
+        ("Book now #FluShot", ["#FluShot"], []),
+        # X finds #flushot too, but the rule says "capitalised as shown", as the lesson teaches.
+        ("Book now #flushot", ["#FluShot"], ["hashtag_case"]),
+        ("Book now #FLUSHOT", ["FluShot"], ["hashtag_case"]),
+        ("Book now #Vaccines", ["FluShot"], ["hashtag_missing"]),
+        # A tag the trainer wrote in small letters only takes any capitals.
+        ("Book now #FluShot", ["flushot"], []),
+        ("Book now #flushot", ["flushot"], []),
+    ],
+)
+def test_post_required_hashtag_capitals_as_the_rule_says(text, required, codes_expected):
+    params = {"required_hashtags": required}
+    result = check("post", {"text": text}, params)
+    assert [c for c in codes(result) if c.startswith("hashtag_")] == codes_expected
+    rules = " ".join(KINDS["post"].describe(params))
+    for finding in result.findings:
+        if finding.code == "hashtag_case":
+            assert "#FluShot" in finding.message
+            assert "capitalised as shown" in finding.message
+    if any(c.isupper() for c in required[0]):
+        assert "capitalised as shown" in rules
+    else:
+        assert "capitals may differ" in rules
+    assert "spelled exactly so" not in " ".join(f.message for f in result.findings)
 
 
 def test_post_flu_shot_message_names_the_fix():
