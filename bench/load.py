@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.services import accounts, content_io, demo  # noqa: E402
+from course.services import accounts, content_io, curriculum, demo  # noqa: E402
 
 MODULE = "share-information"
 AGENT = "social-rounds-bench"  # one User-Agent for every client: session protection is strong
@@ -53,7 +53,7 @@ def prepare(database_url: str) -> list[str]:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        content_io.load_curriculum()
+        curriculum.load_curriculum()
         demo.create_demo_accounts()
         app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"  # noqa: S105 (fast to create)
         for n in range(BENCH_LEARNERS):

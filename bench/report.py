@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.services import content_io, demo_org  # noqa: E402
+from course.services import curriculum, demo_org  # noqa: E402
 from course.services.demo import DEMO_PASSWORD  # noqa: E402
 
 
@@ -78,7 +78,7 @@ def main():
     with app.app_context():
         db.drop_all()
         db.create_all()
-        content_io.load_curriculum()
+        curriculum.load_curriculum()
     client = app.test_client()
     made = 0
     for total in sorted(args.learners):

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .models import Role
-from .services import accounts, content_io, demo
+from .services import accounts, content_io, curriculum, demo
 
 course_cli = AppGroup("course", help="Social Rounds administration.")
 
@@ -43,14 +43,18 @@ def create_user(email, name, roles, department, password_stdin):
 
 @course_cli.command("load-content")
 def load_content():
-    """Load the shipped curriculum; running it again changes only what changed."""
+    """Load the shipped curriculum: new modules are created, a changed file becomes a new
+    published version, and a module edited in the studio is left alone (said per module)."""
     try:
-        report = content_io.load_curriculum()
+        report = curriculum.load_curriculum()
     except content_io.ContentError as error:
         raise click.ClickException(str(error)) from None
+    db.session.commit()
+    for slug, why in report.kept.items():
+        click.echo(f"{slug}: left alone, {why}.")
     click.echo(
-        f"Curriculum: {len(report.created)} created, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged."
+        f"Curriculum: {len(report.created)} created, {len(report.updated)} updated to a new "
+        f"version, {len(report.unchanged)} unchanged, {len(report.kept)} left alone."
     )
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.engine import make_url
 from course import create_app
 from course.extensions import db
 from course.models import Role
-from course.services import accounts, content_io
+from course.services import accounts
+from course.services import curriculum as curriculum_service
 
 PASSWORD = "correct-horse-battery"
 
@@ -103,7 +104,8 @@ def runner(app):
 @pytest.fixture
 def curriculum(app):
     """The shipped ten modules, loaded as `make run` loads them."""
-    content_io.load_curriculum()
+    curriculum_service.load_curriculum()
+    db.session.commit()
     return app
 
 

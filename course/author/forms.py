@@ -271,6 +271,11 @@ class ImportModuleForm(FlaskForm):
         validators=[FileRequired("Choose a file."), FileAllowed(["md", "txt"], "A .md file.")],
     )
     into = SelectField("Import as", choices=[SelectChoice("", "A new module")])
+    replace_draft = BooleanField(
+        "Replace its draft",
+        description="Only when the module already has an unpublished draft: the file "
+        "replaces that draft's edits.",
+    )
     submit = SubmitField("Import")
 
 

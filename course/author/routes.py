@@ -320,10 +320,15 @@ def import_module():
             form.file.errors.append("The file is not UTF-8 text.")
         else:
             try:
-                module = authoring.import_module(current_user.id, text, storage.filename, into)
+                module = authoring.import_module(
+                    current_user.id, text, storage.filename, into, form.replace_draft.data
+                )
             except ContentError as error:
                 db.session.rollback()
                 problems = error
+            except authoring.AuthoringError as error:
+                db.session.rollback()
+                form.into.errors.append(str(error))
             else:
                 flash("Imported as a draft: check it, then publish.", "success")
                 return redirect(url_for(".edit_module", slug=module.slug))

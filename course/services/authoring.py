@@ -531,12 +531,27 @@ def export_text(module: Module, draft: bool = False) -> str:
     return content_io.write_module(content_io.spec_from_revision(module, revision))
 
 
-def import_module(actor_id: int, text: str, filename: str, into: Module | None = None) -> Module:
+def import_module(
+    actor_id: int,
+    text: str,
+    filename: str,
+    into: Module | None = None,
+    replace_draft: bool = False,
+) -> Module:
     """Import a module file as a new module, or as the new draft of `into`.
 
-    Raises ContentError (file, line, problem) and writes nothing when the file is bad.
+    Raises ContentError (file, line, problem) and writes nothing when the file is bad, and
+    AuthoringError when `into` has an unpublished draft that `replace_draft` does not allow to
+    overwrite: someone's saved edits are never replaced silently.
     """
     spec = content_io.parse_module(text, filename)
+    if into is not None and into.draft is not None and not replace_draft:
+        draft = into.draft
+        raise AuthoringError(
+            f"“{draft.title}” already has an unpublished draft (version {draft.number}) with "
+            "saved edits. Tick “Replace its draft” to overwrite it with this file, or publish "
+            "or discard that draft first."
+        )
     if into is None:
         if db.session.scalar(select(Module.id).where(Module.slug == spec.slug)) is not None:
             raise ContentError(

@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
 
-from ..extensions import db
 from ..models import (
     Choice,
     Exercise,
@@ -21,9 +19,7 @@ from ..models import (
     ModuleRevision,
     Question,
     QuestionType,
-    RevisionState,
 )
-from ..models.types import utcnow
 from .rendering import render_markdown
 
 CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -466,58 +462,3 @@ def _sync(rows: list, specs: list, make, update) -> None:
         wanted.append(row)
     if [r.key for r in rows] != [r.key for r in wanted] or len(rows) != len(wanted):
         rows[:] = wanted
-
-
-@dataclass
-class LoadReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-
-def load_curriculum(directory: Path = CURRICULUM_DIR) -> LoadReport:
-    """Load every module file; all files are checked before anything is written."""
-    files = sorted(directory.glob("*.md"))
-    specs, errors = [], []
-    for path in files:
-        try:
-            specs.append(parse_module(path.read_text(encoding="utf-8"), path.name))
-        except ContentError as error:
-            errors.append(error)
-    if errors:
-        raise ContentError("curriculum", [(None, str(e)) for e in errors])
-    report = LoadReport()
-    for spec in specs:
-        outcome = upsert_published(spec)
-        getattr(report, outcome).append(spec.slug)
-    db.session.commit()
-    return report
-
-
-def upsert_published(spec: ModuleSpec) -> str:
-    """Create the module, or update its published revision in place; says which."""
-    module = db.session.scalar(select(Module).where(Module.slug == spec.slug))
-    if module is None:
-        module = Module(slug=spec.slug, source=spec.source)
-        revision = ModuleRevision(
-            module=module, number=1, state=RevisionState.PUBLISHED, title=spec.title
-        )
-        apply_spec(revision, spec)
-        db.session.add_all([module, revision])
-        db.session.flush()
-        revision.published_at = revision.created_at
-        module.published = revision
-        return "created"
-    revision = module.published
-    if revision is None:
-        revision = ModuleRevision(
-            module=module, number=1, state=RevisionState.PUBLISHED, title=spec.title
-        )
-        module.published = revision
-    if module.source == spec.source and spec_from_revision(module, revision) == spec:
-        return "unchanged"
-    _assign(module, source=spec.source)
-    apply_spec(revision, spec)
-    revision.updated_at = utcnow()  # marks the change for caches of published lessons
-    db.session.flush()
-    return "updated"

@@ -25,7 +25,7 @@ from ..models import (
     UserRole,
 )
 from ..models.types import utcnow
-from . import accounts, content_io
+from . import accounts, curriculum
 from . import assignments as assignments_service
 from .demo import DEMO_PASSWORD
 
@@ -45,7 +45,7 @@ def generate(learners: int, departments: int = 10, seed: int = 1) -> dict:
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     now = utcnow()
     if not db.session.scalar(select(func.count()).where(Module.published_revision_id.is_not(None))):
-        content_io.load_curriculum()
+        curriculum.load_curriculum()
     modules = db.session.execute(
         select(Module.id, ModuleRevision.number)
         .join(ModuleRevision, ModuleRevision.id == Module.published_revision_id)

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Module, QuizAttempt, Role
-from course.services import content_io
+from course.services import content_io, curriculum
 
 
 @pytest.fixture
@@ -34,6 +34,6 @@ def right_answers(attempt: QuizAttempt) -> dict:
 def share_information(app):
     """One shipped module (faster than the whole curriculum), published as version 1."""
     path = content_io.CURRICULUM_DIR / "06-share-information.md"
-    content_io.upsert_published(content_io.parse_module(path.read_text(encoding="utf-8")))
+    curriculum.load(content_io.parse_module(path.read_text(encoding="utf-8")))
     db.session.commit()
     return module("share-information")

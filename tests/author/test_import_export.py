@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from course.services import authoring, content_io
+from course.extensions import db
+from course.services import authoring, content_io, curriculum
 from course.services.content_io import ContentError
 
 SHIPPED = sorted(content_io.CURRICULUM_DIR.glob("*.md"))
@@ -14,7 +15,7 @@ SHIPPED = sorted(content_io.CURRICULUM_DIR.glob("*.md"))
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_round_trip_of_every_shipped_module(app, trainer, path):
     original = content_io.parse_module(path.read_text(encoding="utf-8"), path.name)
-    content_io.upsert_published(original)
+    curriculum.load(original)
     module = authoring.module_by_slug(original.slug)
     exported = authoring.export_text(module)
     assert content_io.parse_module(exported) == original
@@ -96,3 +97,26 @@ def test_import_over_an_existing_slug_is_refused_as_new(share_information, train
     )
     assert response.status_code == 302
     assert authoring.module_by_slug("share-information").draft.number == 2
+
+
+def test_import_never_overwrites_a_saved_draft_unasked(share_information, trainer, as_trainer):
+    text = authoring.export_text(share_information)
+    authoring.update_settings(share_information, trainer.id, title="A trainer's draft title")
+    db.session.commit()
+    sent = {"file": (io.BytesIO(text.encode()), "again.md"), "into": "share-information"}
+    response = as_trainer.post("/studio/import", data=sent, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "already has an unpublished draft" in response.get_data(as_text=True)
+    assert authoring.module_by_slug("share-information").draft.title == "A trainer's draft title"
+
+    sent = {
+        "file": (io.BytesIO(text.encode()), "again.md"),
+        "into": "share-information",
+        "replace_draft": "y",
+    }
+    response = as_trainer.post("/studio/import", data=sent, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert (
+        authoring.module_by_slug("share-information").draft.title
+        == share_information.published.title
+    )

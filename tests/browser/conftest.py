@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from course import create_app
 from course.extensions import db
 from course.models import Role
-from course.services import accounts, content_io
+from course.services import accounts, curriculum
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "browser-journey-pass"
@@ -89,7 +89,7 @@ def live_server(fresh_database, tmp_path_factory):
     )
     with app.app_context():
         db.create_all()
-        content_io.load_curriculum()
+        curriculum.load_curriculum()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

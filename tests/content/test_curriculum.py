@@ -7,8 +7,19 @@ import pytest
 from sqlalchemy import func, select
 
 from course.extensions import db
-from course.models import Choice, Lesson, LessonRead, Module, ModuleRevision, Question, QuizAttempt
-from course.services import content_io, progress, quiz
+from course.models import (
+    AuditEvent,
+    Choice,
+    Lesson,
+    LessonRead,
+    Module,
+    ModuleRevision,
+    Question,
+    QuizAttempt,
+    RevisionState,
+    Role,
+)
+from course.services import authoring, content_io, curriculum, progress, quiz
 
 FILES = sorted(content_io.CURRICULUM_DIR.glob("*.md"))
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
@@ -58,22 +69,35 @@ def _counts():
 
 
 def test_loading_twice_gives_the_same_database(app):
-    first = content_io.load_curriculum()
+    first = curriculum.load_curriculum()
+    db.session.commit()
     before = _counts()
     stamps = db.session.execute(select(ModuleRevision.id, ModuleRevision.updated_at)).all()
-    second = content_io.load_curriculum()
+    second = curriculum.load_curriculum()
+    db.session.commit()
     assert len(first.created) == 10
     assert (second.created, second.updated, len(second.unchanged)) == ([], [], 10)
     assert _counts() == before
     assert db.session.execute(select(ModuleRevision.id, ModuleRevision.updated_at)).all() == stamps
 
 
-def test_a_changed_file_updates_in_place_and_keeps_results(app, tmp_path, learner):
-    source = FILES[0]
+def _one_file(tmp_path, source=None):
+    source = source or FILES[0]
     folder = tmp_path / "content"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    content_io.load_curriculum(folder)
+    return folder, folder / source.name
+
+
+def _load(folder):
+    report = curriculum.load_curriculum(folder)
+    db.session.commit()
+    return report
+
+
+def test_a_changed_file_becomes_a_new_version_and_the_old_one_is_untouched(app, tmp_path, learner):
+    folder, path = _one_file(tmp_path)
+    _load(folder)
     module = db.session.scalar(select(Module))
     lesson = module.published.lessons[0]
     progress.record_lesson_read(learner.id, module, lesson)
@@ -81,20 +105,91 @@ def test_a_changed_file_updates_in_place_and_keeps_results(app, tmp_path, learne
     first_question = attempt.questions[0]
     right = [c["id"] for c in first_question["choices"] if c["correct"]]
     quiz.submit_attempt(attempt, {first_question["key"]: right})
+    db.session.commit()
+    old_id = module.published.id
+    old_prompts = [q.prompt for q in module.published.questions]
 
-    text = (folder / source.name).read_text(encoding="utf-8")
-    changed = text.replace(first_question["prompt"], "A reworded question?", 1)
-    assert changed != text
-    (folder / source.name).write_text(changed, encoding="utf-8")
-    report = content_io.load_curriculum(folder)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(first_question["prompt"], "A reworded question?", 1), "utf-8")
+    report = _load(folder)
 
     assert report.updated == [module.slug]
     db.session.expire_all()
-    assert db.session.scalar(select(func.count()).select_from(ModuleRevision)) == 1
+    old = db.session.get(ModuleRevision, old_id)
+    assert old.state is RevisionState.SUPERSEDED
+    assert [q.prompt for q in old.questions] == old_prompts  # the evidence's revision as it was
+    module = db.session.scalar(select(Module))
+    assert module.published.number == 2
+    assert "A reworded question?" in [q.prompt for q in module.published.questions]
+    line = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "module.publish")
+        .order_by(AuditEvent.id.desc())
+    )
+    assert "published version 2: curriculum update" in line.summary
     assert db.session.scalar(select(func.count()).select_from(LessonRead)) == 1
     stored = db.session.get(QuizAttempt, attempt.id)
     assert stored.questions[0]["prompt"] == first_question["prompt"]
     assert stored.correct_count == 1
+
+
+def test_a_module_edited_in_the_studio_is_left_alone(app, tmp_path, make_user):
+    """A trainer's published edit survives `make run` (load-content) again, file changed or not."""
+    trainer = make_user(roles={Role.TRAINER})
+    source = next(p for p in FILES if "hands-on-training" in p.name)
+    folder, path = _one_file(tmp_path, source)
+    _load(folder)
+    module = db.session.scalar(select(Module))
+    key = module.published.lessons[1].key
+    authoring.save_lesson(module, trainer.id, key, "Our own lesson", "Edited by a trainer.")
+    authoring.publish(module, trainer.id, "our wording")
+    db.session.commit()
+    published_id = module.published.id
+
+    for change in (False, True):
+        if change:
+            path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+        report = _load(folder)
+        assert report.updated == []
+        assert report.created == []
+        assert "edited in the studio" in report.kept[module.slug]
+        assert ("has changed since" in report.kept[module.slug]) is change
+        db.session.expire_all()
+        module = db.session.scalar(select(Module))
+        assert module.published.id == published_id
+        lesson = next(x for x in module.published.lessons if x.key == key)
+        assert lesson.body_markdown == "Edited by a trainer."
+
+
+def test_an_open_draft_is_left_alone(app, tmp_path, make_user):
+    trainer = make_user(roles={Role.TRAINER})
+    folder, path = _one_file(tmp_path)
+    _load(folder)
+    module = db.session.scalar(select(Module))
+    authoring.update_settings(module, trainer.id, title="Draft title")
+    db.session.commit()
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    report = _load(folder)
+    assert "draft" in report.kept[module.slug]
+    db.session.expire_all()
+    module = db.session.scalar(select(Module))
+    assert module.draft.title == "Draft title"
+    assert module.published.number == 1
+
+
+def test_load_content_says_what_it_left_alone(app, runner, make_user):
+    trainer = make_user(roles={Role.TRAINER})
+    curriculum.load_curriculum()
+    db.session.commit()
+    module = db.session.scalar(select(Module).where(Module.slug == "hands-on-training"))
+    authoring.save_lesson(module, trainer.id, module.published.lessons[1].key, "Ours", "Ours.")
+    authoring.publish(module, trainer.id, "ours")
+    db.session.commit()
+    result = runner.invoke(args=["course", "load-content"])
+    assert result.exit_code == 0, result.output
+    assert "hands-on-training: left alone, edited in the studio" in result.output
+    assert "0 updated" in result.output
+    assert "9 unchanged, 1 left alone" in result.output
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ again and require the same counts.
 import dataclasses
 
 from course.extensions import db
-from course.services import catalog, content_io, practice, progress, quiz
+from course.services import catalog, content_io, curriculum, practice, progress, quiz
 from course.services.content_io import CURRICULUM_DIR, LessonSpec
 
 MODULE = "share-information"
@@ -75,7 +75,7 @@ def test_learner_pages_issue_the_same_queries_in_a_bigger_world(
     specs = _specs()
     target = next(s for s in specs if s.slug == MODULE)
     for spec in (target, specs[0]):
-        content_io.upsert_published(spec)
+        curriculum.load(spec)
     db.session.commit()
     auth.sign_in(learner)
     _activity(learner.id, attempts=1, slugs=[specs[0].slug])
@@ -83,18 +83,18 @@ def test_learner_pages_issue_the_same_queries_in_a_bigger_world(
 
     # More modules (the whole curriculum and copies), more lessons, more attempts.
     for spec in specs:
-        content_io.upsert_published(spec)
+        curriculum.load(spec)
     copies = [
         dataclasses.replace(spec, slug=f"{spec.slug}-copy", order=20 + n)
         for n, spec in enumerate(specs[:6])
     ]
     for spec in copies:
-        content_io.upsert_published(spec)
+        curriculum.load(spec)
     extra = [
         LessonSpec(key=f"extra-{n}", title=f"Extra lesson {n}", markdown="More to read.")
         for n in range(4)
     ]
-    content_io.upsert_published(dataclasses.replace(target, lessons=target.lessons + extra))
+    curriculum.load(dataclasses.replace(target, lessons=target.lessons + extra))
     db.session.commit()
     _activity(learner.id, attempts=5, slugs=[s.slug for s in specs + copies if s is not target])
     big = _measure(client, count_queries, learner.id)

@@ -33,7 +33,7 @@ from course.models import (
     QuizAttempt,
     User,
 )
-from course.services import accounts, content_io
+from course.services import accounts, curriculum
 
 pytestmark = pytest.mark.slow
 
@@ -70,7 +70,7 @@ def _prepare(database_url: str) -> tuple[list[str], list[str]]:
     )
     with app.app_context():
         db.create_all()
-        content_io.load_curriculum()
+        curriculum.load_curriculum()
         emails = [f"load{n}@example.org" for n in range(LEARNERS)]
         for n, email in enumerate(emails):
             accounts.create_user(email, f"Load Learner {n}", PASSWORD, department="Ward L")
