@@ -1,5 +1,8 @@
+import secrets
+
 from flask_wtf import FlaskForm
 from wtforms import (
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -64,6 +67,8 @@ def exercise_form(kind, params: dict, formdata=None) -> FlaskForm:
     """
 
     class ExerciseForm(FlaskForm):
+        #: Names this copy of the form: sending it twice records one submission.
+        form_token = HiddenField(default=new_form_token)
         submit = SubmitField("Check my answer")
 
     for spec in kind.fields:
@@ -92,6 +97,10 @@ def exercise_form(kind, params: dict, formdata=None) -> FlaskForm:
         else:
             setattr(ExerciseForm, spec.name, StringField(spec.label, description=spec.help))
     return ExerciseForm(formdata=formdata) if formdata is not None else ExerciseForm()
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def max_posts(params: dict) -> int:

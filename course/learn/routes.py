@@ -13,6 +13,7 @@ from .forms import (
     exercise_answer,
     exercise_form,
     form_field_name,
+    new_form_token,
     quiz_form,
 )
 
@@ -179,7 +180,10 @@ def do_exercise(slug, key):
     submission = None
     if form.validate_on_submit():
         answer = exercise_answer(form, kind, params)
-        submission, newly_completed = practice.submit(current_user.id, module, exercise, answer)
+        submission, newly_completed = practice.submit(
+            current_user.id, module, exercise, answer, form.form_token.data
+        )
+        form.form_token.data = new_form_token()  # the next send is a new submission
         for finding in submission.findings:
             findings_by_field.setdefault(form_field_name(finding["field"]), []).append(finding)
         if newly_completed:

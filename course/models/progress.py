@@ -73,9 +73,13 @@ class ExerciseSubmission(db.Model):
     findings: Mapped[list] = mapped_column(Json)
     passed: Mapped[bool]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The random token of the form this answer was sent from: the same form sent twice (a
+    #: double click, two tabs) records one submission. None for submissions made before it.
+    form_token: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_exercise_submission_user_module", "user_id", "module_id", "exercise_key"),
+        UniqueConstraint("user_id", "form_token"),
     )
 
 

@@ -1,5 +1,7 @@
 """The exercise pages: findings next to the fields, answers kept, submissions as evidence."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -135,3 +137,21 @@ def test_exercise_pages_need_sign_in(curriculum, client):
     response = client.get(POST)
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
+
+
+FORM_TOKEN = re.compile(r'name="form_token"[^>]*value="([^"]+)"')
+
+
+def test_the_same_form_sent_twice_records_one_submission(signed_in, client):
+    token = FORM_TOKEN.search(client.get(POST).get_data(as_text=True)).group(1)
+    sent = {"text": "No hashtag in this one", "form_token": token}
+    first = client.post(POST, data=sent)
+    again = client.post(POST, data=sent)
+    assert first.status_code == again.status_code == 422
+    assert _submissions() == 1
+    assert "Not yet." in again.get_data(as_text=True)  # the recorded result, shown again
+    # The page after a send carries a new token: the learner's next try is a new submission.
+    fresh = FORM_TOKEN.search(first.get_data(as_text=True)).group(1)
+    assert fresh != token
+    client.post(POST, data={"text": "Still no hashtag", "form_token": fresh})
+    assert _submissions() == 2

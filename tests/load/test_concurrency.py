@@ -3,7 +3,7 @@
 gunicorn runs the production recipe (4 workers, CSRF on) against a database of its own on the
 engine under test: SQLite (WAL, busy timeout, BEGIN IMMEDIATE) by default, PostgreSQL when
 TEST_DATABASE_URL is set. 50 learners sign in, then all at once read lessons, submit the
-exercise and take the quiz twice, posting one of the submissions twice at the same moment.
+exercise and take the quiz twice, posting one exercise form and one quiz twice at the same moment.
 """
 
 import http.cookiejar
@@ -51,6 +51,7 @@ GOOD_POST = (
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUIZ_ACTION = re.compile(r'action="(/modules/[^"]+/quiz/\d+)"')
 CHOICE = re.compile(r'name="(q\d+)"[^>]*value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="form_token"[^>]*value="([^"]+)"')
 
 
 def _free_port() -> int:
@@ -169,9 +170,15 @@ def test_many_learners_at_once_lose_and_double_nothing(server):
     def reader(learner, csrf, number):
         start.wait()
         learner.request(f"/modules/{MODULE}/lessons/{lesson_keys[number % len(lesson_keys)]}")
-        learner.request(
-            f"/modules/{MODULE}/exercises/{EXERCISE}", {"text": GOOD_POST, "csrf_token": csrf}
-        )
+        path = f"/modules/{MODULE}/exercises/{EXERCISE}"
+        sent = {"text": GOOD_POST, "csrf_token": csrf}
+        sent["form_token"] = FORM_TOKEN.search(learner.request(path)).group(1)
+        # The same exercise form sent twice at once: one submission.
+        twins = [threading.Thread(target=learner.request, args=(path, sent)) for _ in range(2)]
+        for twin in twins:
+            twin.start()
+        for twin in twins:
+            twin.join()
 
     def quiz_taker(learner, csrf):
         start.wait()
@@ -203,9 +210,9 @@ def test_many_learners_at_once_lose_and_double_nothing(server):
 
     assert not failures, failures
     assert not any(status >= 500 for status in statuses), statuses
-    # 2 sign-in + 2 lesson/exercise + 2 starts (each followed to the quiz) + 3 submissions
-    # (each followed to the result) per learner, every one answered 200.
-    assert statuses[200] == LEARNERS * (2 + 2 + 2 + 3), statuses
+    # 2 sign-in + 1 lesson + 3 exercise (page, the twin sends) + 2 starts (each followed to the
+    # quiz) + 3 submissions (each followed to the result) per learner, every one answered 200.
+    assert statuses[200] == LEARNERS * (2 + 1 + 3 + 2 + 3), statuses
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "check"})
     with app.app_context():
@@ -222,7 +229,7 @@ def test_many_learners_at_once_lose_and_double_nothing(server):
         submitted = per_user(QuizAttempt, QuizAttempt.state == AttemptState.SUBMITTED)
         assert submitted == dict.fromkeys(users, 2)
         assert per_user(QuizAttempt, QuizAttempt.state == AttemptState.OPEN) == {}
-        assert per_user(ExerciseSubmission, ExerciseSubmission.passed) == dict.fromkeys(users, 1)
+        assert per_user(ExerciseSubmission) == dict.fromkeys(users, 1)
         assert per_user(LessonRead, LessonRead.module_id == module_id) == dict.fromkeys(users, 1)
         assert per_user(ModuleProgress, ModuleProgress.module_id == module_id) == dict.fromkeys(
             users, 1
