@@ -79,6 +79,7 @@ def main():
         db.drop_all()
         db.create_all()
         curriculum.load_curriculum()
+        db.session.commit()
     client = app.test_client()
     made = 0
     for total in sorted(args.learners):

@@ -1,9 +1,13 @@
 """Friendly error pages: never a traceback, always a way back."""
 
-from flask import Flask, render_template
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .auth.redirects import is_safe_url
 from .extensions import db
 
 MESSAGES = {
@@ -25,10 +29,20 @@ def render_error(status: int, detail: str | None = None):
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        # Say only what is true: the form was refused, so what it carried was not saved.
+        signed_out = not current_user.is_authenticated and request.blueprint != "auth"
+        if signed_out:
+            flash(
+                "You had been signed out, so the form you sent was not accepted. Sign in to go "
+                "back to it: quiz picks saved as you made them are still selected there; "
+                "anything else in that form was not saved.",
+                "info",
+            )
+            return redirect(url_for("auth.sign_in", next=_page_it_came_from()))
         return render_error(
             400,
-            "This form had expired or was sent twice. Your work was not lost: "
-            "go back, reload the page and send it again.",
+            "This form came from a page opened before your session began or changed, so it was "
+            "not accepted and nothing in it was saved. Reload the page and send it again.",
         )
 
     @app.errorhandler(HTTPException)
@@ -40,3 +54,12 @@ def register_error_pages(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("Unhandled error")
         return render_error(500)
+
+
+def _page_it_came_from() -> str | None:
+    """The path of the page that sent this request, when it is one of ours."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return path if is_safe_url(path) else None

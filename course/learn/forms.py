@@ -24,8 +24,9 @@ class StartQuizForm(FlaskForm):
     submit = SubmitField("Start the quiz")
 
 
-def quiz_form(questions: list[dict], formdata=None) -> FlaskForm:
-    """A form with one field per drawn question, named q0, q1, ... in the order shown."""
+def quiz_form(questions: list[dict], formdata=None, picks: dict | None = None) -> FlaskForm:
+    """A form with one field per drawn question, named q0, q1, ... in the order shown;
+    `picks` (question key -> choice ids, as saved with the attempt) are shown selected."""
 
     class QuizForm(FlaskForm):
         submit = SubmitField("Submit answers")
@@ -47,7 +48,14 @@ def quiz_form(questions: list[dict], formdata=None) -> FlaskForm:
                 validate_choice=False,
             )
         setattr(QuizForm, f"q{index}", field)
-    return QuizForm(formdata=formdata) if formdata is not None else QuizForm()
+    if formdata is not None:
+        return QuizForm(formdata=formdata)
+    data = {}
+    for index, question in enumerate(questions):
+        chosen = (picks or {}).get(question["key"]) or []
+        if chosen:
+            data[f"q{index}"] = chosen if question["type"] == "multiple" else chosen[0]
+    return QuizForm(data=data)
 
 
 def answers_from(form, questions: list[dict]) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import exercises
@@ -86,9 +86,21 @@ def take_quiz(slug):
             form=StartQuizForm(),
             attempts=quiz.attempt_history(current_user.id, module.id),
         )
-    return render_template(
-        "learn/quiz.html", module=module, attempt=attempt, form=quiz_form(attempt.questions)
-    )
+    form = quiz_form(attempt.questions, picks=attempt.answers)
+    return render_template("learn/quiz.html", module=module, attempt=attempt, form=form)
+
+
+@bp.post("/modules/<slug>/quiz/<int:attempt_id>/picks")
+@login_required
+def save_quiz_picks(slug, attempt_id):
+    """The quiz page's script saves picks here as they are made: 204, or 409 once submitted."""
+    module = _module_or_404(slug)
+    attempt = _own_attempt_or_404(module, attempt_id)
+    form = quiz_form(attempt.questions, formdata=request.form)
+    if not quiz.save_picks(attempt, answers_from(form, attempt.questions)):
+        return "", 409
+    db.session.commit()
+    return "", 204
 
 
 @bp.post("/modules/<slug>/quiz")
@@ -104,9 +116,7 @@ def start_quiz(slug):
 @login_required
 def submit_quiz(slug, attempt_id):
     module = _module_or_404(slug)
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
-        abort(404)
+    attempt = _own_attempt_or_404(module, attempt_id)
     if attempt.state is AttemptState.SUBMITTED:
         flash("These answers were already submitted; here is the result.", "info")
         return redirect(url_for(".show_result", attempt_id=attempt.id))
@@ -121,6 +131,13 @@ def submit_quiz(slug, attempt_id):
     else:
         flash("These answers were already submitted; here is the result.", "info")
     return redirect(url_for(".show_result", attempt_id=attempt.id))
+
+
+def _own_attempt_or_404(module, attempt_id: int) -> QuizAttempt:
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
+        abort(404)
+    return attempt
 
 
 @bp.get("/attempts/<int:attempt_id>")

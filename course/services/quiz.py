@@ -141,6 +141,21 @@ def start_attempt(user_id: int, module: Module, rng: random.Random = _system_ran
     return attempt
 
 
+def save_picks(attempt: QuizAttempt, picks: dict[str, list[str]]) -> bool:
+    """Keep the learner's picks with their open attempt as they make them, so nothing is lost
+    if their session ends before they submit; False when it was already submitted.
+
+    `picks` are cleaned first (only choices of each question; one for a single answer).
+    """
+    done = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.OPEN)
+        .values(answers=clean_answers(attempt.questions, picks))
+        .execution_options(synchronize_session=False)
+    )
+    return done.rowcount == 1
+
+
 def submit_attempt(attempt: QuizAttempt, answers: dict[str, list[str]]) -> bool:
     """Grade and record an open attempt; False when it was already submitted.
 

@@ -90,6 +90,7 @@ def live_server(fresh_database, tmp_path_factory):
     with app.app_context():
         db.create_all()
         curriculum.load_curriculum()
+        db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -216,3 +216,31 @@ def test_manager_assigns_the_module_and_sees_the_completion(page, new_page, live
     page.reload()
     row = page.get_by_role("row").filter(has_text=learner_email)
     expect(row.get_by_text("Completed", exact=True)).to_be_visible()
+
+
+def test_quiz_picks_survive_a_lost_session(page, live_server, sign_in):
+    """Picks are saved as they are made; after the session ends and the learner signs in
+    again, the open attempt shows them selected."""
+    user_id, email = sign_in()
+    page.goto(f"/modules/{MODULE}/quiz")
+    page.get_by_role("button", name="Start the quiz").click()
+    questions = open_attempt_questions(live_server, user_id)
+    first, second = questions[0], questions[1]
+    with page.expect_response(lambda r: r.url.endswith("/picks")) as saved:
+        question_group(page, 1).get_by_label(picks(first, True)[0], exact=True).check()
+    assert saved.value.status == 204
+    with page.expect_response(lambda r: r.url.endswith("/picks")):
+        question_group(page, 2).get_by_label(picks(second, False)[0], exact=True).check()
+    expect(page.get_by_role("status").filter(has_text="Your picks are saved")).to_be_visible()
+
+    page.context.clear_cookies()  # the browser was closed without "keep me signed in"
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page.get_by_text("was not accepted")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("browser-journey-pass")  # conftest.PASSWORD
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(f"/modules/{MODULE}/quiz$"))
+    expect(question_group(page, 1).get_by_label(picks(first, True)[0], exact=True)).to_be_checked()
+    expect(
+        question_group(page, 2).get_by_label(picks(second, False)[0], exact=True)
+    ).to_be_checked()

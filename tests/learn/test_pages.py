@@ -201,3 +201,56 @@ def test_a_reloaded_lesson_is_shown_changed_at_once(signed_in, client):
     )
     db.session.commit()
     assert "Freshly rewritten" in client.get(f"/modules/{SLUG}/lessons/lesson-1").text
+
+
+def _picks_saved(client, attempt, picks: dict):
+    return client.post(f"/modules/{SLUG}/quiz/{attempt.id}/picks", data=picks)
+
+
+def test_picks_are_kept_with_the_attempt_and_shown_after_signing_in_again(signed_in, client, app):
+    attempt = _start_quiz(client)
+    first = attempt.questions[0]
+    pick = first["choices"][1]["id"]
+    assert _picks_saved(client, attempt, {"q0": pick}).status_code == 204
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).answers == {first["key"]: [pick]}
+
+    # The session is lost (browser closed, password reset): a new browser signs in again.
+    other = app.test_client()
+    assert (
+        other.post(
+            "/sign-in", data={"email": signed_in.email, "password": "correct-horse-battery"}
+        ).status_code
+        == 302
+    )
+    page = other.get(f"/modules/{SLUG}/quiz").get_data(as_text=True)
+    checked = re.findall(
+        r'<input[^>]*checked[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*checked', page
+    )
+    assert [a or b for a, b in checked] == [pick]
+
+
+def test_picks_are_refused_once_submitted_and_for_someone_elses_attempt(
+    signed_in, client, auth, make_user
+):
+    attempt = _start_quiz(client)
+    client.post(f"/modules/{SLUG}/quiz/{attempt.id}", data=_answers(attempt))
+    assert _picks_saved(client, attempt, {"q0": "1"}).status_code == 409
+    other = _start_quiz(client)
+    auth.sign_out()
+    auth.sign_in(make_user())
+    assert _picks_saved(client, other, {"q0": "1"}).status_code == 404
+
+
+def test_a_quiz_sent_after_the_session_ended_says_what_is_true(signed_in, client, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    quiz_page = f"http://localhost/modules/{SLUG}/quiz"
+    stranger = app.test_client()  # no session: the quiz page was open when it ended
+    response = stranger.post(
+        f"/modules/{SLUG}/quiz/1", data={"q0": "1"}, headers={"Referer": quiz_page}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/sign-in?next=/modules/{SLUG}/quiz")
+    page = stranger.get(response.headers["Location"]).get_data(as_text=True)
+    assert "was not accepted" in page
+    assert "not lost" not in page
