@@ -97,11 +97,30 @@ KINDS: dict[str, ExerciseKind] = {
             AnswerField("phone", "Phone", "text", "The clinic's public number."),
             AnswerField("email", "Email", "text", "The clinic's public address."),
             AnswerField(
+                "address",
+                "Address",
+                "textarea",
+                "Street and building number, town, and ZIP code or postcode.",
+            ),
+            AnswerField(
+                "hours",
+                "Opening hours",
+                "textarea",
+                "Days and times, e.g. Mon–Fri 8:00–18:00, Sat 9:00–12:00, Sun closed.",
+            ),
+            AnswerField(
                 "call_to_action",
                 "Button",
                 "select",
                 "What visitors should do next.",
                 _pairs(page_setup.CALLS_TO_ACTION),
+            ),
+            AnswerField(
+                "privacy_note",
+                "Note to visitors",
+                "textarea",
+                "Ask people not to share personal health information on the Page, and say how "
+                "to reach you privately and what to do in an emergency.",
             ),
         ),
         page_setup.DEFAULTS,

@@ -13,9 +13,13 @@ GOOD_PAGE = {
     "username": "riversideclinic",
     "about": "Family care for all ages, Monday to Friday.",
     "website": "https://example.org",
-    "phone": "(555) 555-0123",
+    "phone": "(212) 555-0123",
     "email": "info@example.org",
+    "address": "120 Riverside Avenue, Springfield, IL 62704",
+    "hours": "Mon–Fri 8:00–18:00, Sat 9am–12pm, Sun closed",
     "call_to_action": "Book Now",
+    "privacy_note": "Please do not share personal health information in the comments. To talk "
+    "about your care, call us or use the patient portal. In an emergency, call 911.",
 }
 GOOD_PROFILE = {
     "headline": "Registered Nurse | Cardiology | Patient education",
@@ -165,6 +169,44 @@ def test_post_official_source_accepts_health_authorities_and_own_site():
         ("website", "example", "website_invalid"),
         ("website", "https://localhost", "website_host"),
         ("phone", "12", "phone_invalid"),
+        # Possible (seven digits) but not dialable: no area code. The case.
+        ("phone", "555-1234", "phone_invalid"),
+        ("phone", "555-0142", "phone_invalid"),
+        ("phone", "(555) 555-0123", "phone_invalid"),
+        ("phone", "111-111-1111", "phone_invalid"),
+        ("address", "", "address_missing"),
+        ("address", "Riverside Avenue", "address_incomplete"),
+        ("address", "120 Riverside Avenue", "address_incomplete"),
+        ("address", "120 Riverside Avenue, Springfield", "address_postal_code"),
+        ("hours", "", "hours_missing"),
+        ("hours", "Open most days", "hours_times_missing"),
+        ("hours", "8:00-18:00", "hours_days_missing"),
+        ("hours", "Mon-Fri 8:00-25:00", "hours_impossible_time"),
+        ("hours", "Mon-Fri 13pm-5pm", "hours_impossible_time"),
+        ("hours", "Mon-Fri 8:75-17:00", "hours_impossible_time"),
+        ("hours", "Mon 9:00-9:00am", "hours_empty_range"),
+        ("privacy_note", "", "note_missing"),
+        (
+            "privacy_note",
+            "Call us on 212-555-0123. In an emergency call 911.",
+            "note_no_phi_missing",
+        ),
+        (
+            "privacy_note",
+            "Do not post health details here. In an emergency, call 911.",
+            "note_private_contact_missing",
+        ),
+        (
+            "privacy_note",
+            "Please keep medical information out of the comments; call us.",
+            "note_emergency_missing",
+        ),
+        (
+            "privacy_note",
+            "Please do not share health details here; DM us. In an emergency "
+            "call 911. Mr John Smith in room 4 says hi after his surgery.",
+            "phi_name",
+        ),
         ("email", "info@", "email_invalid"),
         ("category", "Nightclub", "category_invalid"),
         ("call_to_action", "Buy Stuff", "call_to_action_invalid"),
@@ -184,7 +226,24 @@ def test_page_setup_errors(field, value, code):
         ("name", "NHS Riverside ICU Clinic"),
         ("name", "Riverside Clinic (Main Site)"),
         ("phone", "+1 202-555-0100"),
-        ("phone", "555-0142"),
+        ("phone", "(212) 555-0199"),
+        ("phone", "1-800-273-8255"),
+        ("phone", "+1 416 555 0123"),  # Canada shares +1: no other-country warning
+        ("address", "120 Riverside Avenue, Suite 4\nSpringfield, IL 62704-1234"),
+        ("hours", "Open 24/7"),
+        ("hours", "Weekdays 9-5, weekends 10 to 2"),
+        ("hours", "Mo-Fr 08:30-17:30"),
+        ("hours", "Daily 20:00-08:00 (night clinic)"),
+        (
+            "privacy_note",
+            "We can't discuss your care on Facebook: email us or use the portal. "
+            "If it is an emergency, go to the nearest ER.",
+        ),
+        (
+            "privacy_note",
+            "No personal or medical details in comments, please! Send us a private "
+            "message instead. Emergencies: dial 911.",
+        ),
         ("email", "appointments@example.org"),
         ("username", "Riverside.Clinic"),
     ],
@@ -202,7 +261,48 @@ def test_page_setup_contact_fields_are_not_phi():
 
 
 def test_page_setup_country_param():
-    assert check("page_setup", {**GOOD_PAGE, "phone": "020 7946 0958"}, {"country": "GB"}).passed
+    gb = {
+        **GOOD_PAGE,
+        "phone": "020 7946 0958",
+        "address": "Riverside House, 12 Mill Lane, Leeds LS1 4AB",
+        "privacy_note": GOOD_PAGE["privacy_note"].replace("911", "999"),
+    }
+    result = check("page_setup", gb, {"country": "GB"})
+    assert result.passed, result.findings
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("changes", "params", "code", "passed"),
+    [
+        # The region comes from the exercise's settings.
+        ({"phone": "(212) 555-0123"}, {"country": "GB"}, "phone_invalid", False),
+        ({"phone": "07700 900123"}, {"country": "GB"}, "phone_invalid", False),
+        ({"phone": "+44 20 7946 0958"}, {}, "phone_other_country", True),
+        ({"address": "12 Mill Lane, Leeds"}, {"country": "GB"}, "address_postal_code", False),
+        (
+            {"phone": "020 7946 0958", "address": "12 Mill Lane, Leeds LS1 4AB"},
+            {"country": "GB"},
+            "note_emergency_number",
+            True,
+        ),
+    ],
+)
+def test_page_setup_checks_follow_the_country(changes, params, code, passed):
+    result = check("page_setup", {**GOOD_PAGE, **changes}, params)
+    assert code in codes(result)
+    assert result.passed is passed
+
+
+def test_page_setup_form_has_every_field_the_instructions_ask_for():
+    from course.exercises import page_setup
+
+    names = [f.name for f in KINDS["page_setup"].fields]
+    assert {"address", "hours", "privacy_note"} <= set(names)
+    assert names == list(page_setup.FIELD_LABELS)
+    rules = " ".join(KINDS["page_setup"].describe())
+    for word in ("Address", "Opening hours", "personal health information", "emergency"):
+        assert word in rules
 
 
 # --- profile ---------------------------------------------------------------------------
