@@ -65,11 +65,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account import bp as account_bp
     from .auth import bp as auth_bp
     from .author import bp as author_bp
     from .learn import bp as learn_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(author_bp)
     app.register_blueprint(learn_bp)
 

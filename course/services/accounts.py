@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Assignment, Department, Role, SignInAttempt, User, UserRole
 from ..models.people import manager_department
 from ..models.types import utcnow
-from . import audit
+from . import audit, clock
 
 GENERIC_FAILURE = "That email and password do not match an account. Please try again."
 MIN_PASSWORD_LENGTH = 10
@@ -544,3 +544,22 @@ def delete_department(department_id: int, actor_id: int) -> str:
         name + (f" (no longer managed by {', '.join(managers)})" if managers else ""),
     )
     return name
+
+
+def set_time_zone(user_id: int, time_zone: str | None) -> None:
+    """Set the zone a person reads times in (an IANA name), or None for the organisation's.
+
+    Raises AccountError (field "time_zone") for a name that is not an IANA zone.
+    """
+    user = _user(user_id)
+    time_zone = (time_zone or "").strip() or None
+    if time_zone is not None:
+        try:
+            clock.zone(time_zone)
+        except clock.UnknownTimeZoneError:
+            raise AccountError(
+                "Choose a time zone from the list, such as Europe/London.", "time_zone"
+            ) from None
+    if user.time_zone != time_zone:
+        audit.record(user_id, "user.time_zone", f"user:{user.id}", time_zone or "organisation's")
+        user.time_zone = time_zone
