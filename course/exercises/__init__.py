@@ -5,32 +5,40 @@ Each exercise kind is registered in `KINDS`; `check(kind, answer, params)` retur
 see `PHI_LIMITS`.
 """
 
+from .fields import WIDGETS, AnswerField, FieldGroup, build_answer, form_name
 from .findings import ERROR, WARNING, Finding, Result
 from .hashtags import extract_hashtags
 from .length import post_length
 from .phi import PHI_LIMITS, PhiFinding, find_phi
 from .registry import (
+    FINDING_CODES,
     KINDS,
-    AnswerField,
     ExerciseKind,
     check,
+    describe_code,
     merged_params,
     validate_params,
 )
 
 __all__ = [
     "ERROR",
+    "FINDING_CODES",
     "KINDS",
     "PHI_LIMITS",
     "WARNING",
+    "WIDGETS",
     "AnswerField",
     "ExerciseKind",
+    "FieldGroup",
     "Finding",
     "PhiFinding",
     "Result",
+    "build_answer",
     "check",
+    "describe_code",
     "extract_hashtags",
     "find_phi",
+    "form_name",
     "merged_params",
     "post_length",
     "validate_params",

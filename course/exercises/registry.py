@@ -5,23 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from . import crisis, page_setup, post, profile, thread
+from . import codes, crisis, page_setup, post, profile, thread
+from .fields import AnswerField, field_label, field_paths
 from .findings import Finding, Result
 from .limits import PLATFORM_LABELS
 from .params import check_params, coerce
-
-WIDGETS = ("text", "textarea", "select", "posts")
-
-
-@dataclass(frozen=True)
-class AnswerField:
-    """One answer field; `widget` is one of WIDGETS, `choices` (value, label) pairs for select."""
-
-    name: str
-    label: str
-    widget: str = "text"
-    help: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,24 +18,34 @@ class ExerciseKind:
 
     - `name`: the key stored on an exercise (`Exercise.kind`) and used in `KINDS`.
     - `label`: what learners and trainers read ("Write a post").
-    - `fields`: the answer form, in order; a learner's answer is a mapping of each field's
-      `name` to the text typed (a list of texts for the "posts" widget).
+    - `fields`: the answer form, in order. A field's `name` is a path into the answer
+      (`text`, `posts`, `mentions[2].reply`, see fields.py); a learner's answer maps each path
+      to the text typed (a list of texts for the "posts" widget).
+    - `field_builder(params)`: instead of `fields`, for a kind whose form depends on its
+      settings (one group of inputs per mention of a feed); see `fields_for`.
+    - `codes`: what each finding code the validator returns means, in words that never quote
+      an answer (codes.py holds those of the first five kinds).
     - `defaults`: every setting the kind takes, with its default; a trainer's settings are
       checked by `params.check_params` against these keys and overlaid on them by `coerce`.
     - `describer(params)`: the rules in plain sentences (see `describe`).
     - `validator(answer, params)`: the findings for an answer (see `validate`).
 
-    Adding a kind: a module with DEFAULTS, `describe` and `validate`, and one entry in KINDS.
+    Adding a kind: a module with DEFAULTS, CODES, `describe` and `validate`, and one entry in
+    KINDS; every setting needs an entry in params.CHECKERS and params.SETTINGS.
     """
 
     name: str
     label: str
-    fields: tuple[AnswerField, ...]
+    fields: tuple[AnswerField, ...] = ()
     defaults: Mapping = field(default_factory=dict)
     describer: Callable[[dict], list[str]] = field(default=lambda params: [], repr=False)
     validator: Callable[[Mapping, dict], list[Finding]] = field(
         default=lambda answer, params: [], repr=False
     )
+    field_builder: Callable[[dict], tuple[AnswerField, ...]] | None = field(
+        default=None, repr=False
+    )
+    codes: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def describe(self, params=None) -> list[str]:
         """The rules that apply, in plain sentences, shown before the learner answers."""
@@ -63,6 +61,20 @@ class ExerciseKind:
         finding is an error; each finding names its field and says what to change.
         """
         return Result(tuple(self.validator(answer, coerce(self.defaults, params))))
+
+    def fields_for(self, params=None) -> tuple[AnswerField, ...]:
+        """The answer fields of an exercise with these parameters."""
+        if self.field_builder is None:
+            return self.fields
+        return self.field_builder(coerce(self.defaults, params))
+
+    def field_paths(self, params=None) -> set[str]:
+        """Every field path a finding of this kind may name (None aside)."""
+        return field_paths(self.fields_for(params))
+
+    def field_label(self, path: str | None, params=None) -> str:
+        """What a person calls the field a finding points at."""
+        return field_label(self.fields_for(params), path)
 
 
 def _pairs(values) -> tuple[tuple[str, str], ...]:
@@ -175,6 +187,16 @@ KINDS: dict[str, ExerciseKind] = {
 }
 
 PLATFORM_CHOICES = tuple(PLATFORM_LABELS.items())
+
+#: Every finding code of every kind -> what it means, without the learner's words.
+FINDING_CODES: dict[str, str] = {**codes.CODES}
+for _kind in KINDS.values():
+    FINDING_CODES.update(_kind.codes)
+
+
+def describe_code(code: str) -> str:
+    """A finding code in words for people other than the learner (see codes.py)."""
+    return codes.describe_code(code, FINDING_CODES)
 
 
 def get_kind(kind: str) -> ExerciseKind:

@@ -1,18 +1,24 @@
 import secrets
+from dataclasses import dataclass, field
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    EmailField,
     HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
+    TelField,
     TextAreaField,
+    URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..exercises import FieldGroup, build_answer, form_name
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -68,10 +74,36 @@ def answers_from(form, questions: list[dict]) -> dict[str, list[str]]:
     return answers
 
 
-def exercise_form(kind, params: dict, formdata=None) -> FlaskForm:
-    """A form generated from an exercise kind's answer fields.
+def _answer_input(spec):
+    """The form input for one answer field (a "posts" field is expanded by the caller)."""
+    if spec.widget == "select":
+        choices = [SelectChoice("", "Choose one")] + [SelectChoice(*c) for c in spec.choices]
+        return SelectField(
+            spec.label, choices=choices, description=spec.help, validate_choice=False
+        )
+    if spec.widget == "radio":
+        return RadioField(
+            spec.label,
+            choices=[SelectChoice(*c) for c in spec.choices],
+            description=spec.help,
+            validate_choice=False,
+        )
+    if spec.widget == "textarea":
+        return TextAreaField(spec.label, description=spec.help, render_kw={"rows": spec.rows or 6})
+    attrs = {"autocomplete": spec.autocomplete} if spec.autocomplete else {}
+    field_class = _TYPED_INPUTS.get(spec.input_type, StringField)
+    return field_class(spec.label, description=spec.help, render_kw=attrs)
 
-    A "posts" field becomes one text box per allowed post, named posts-0, posts-1, ...
+
+_TYPED_INPUTS = {"url": URLField, "email": EmailField, "tel": TelField}
+
+
+def exercise_form(kind, params: dict, formdata=None) -> FlaskForm:
+    """A form generated from an exercise kind's answer fields for these parameters.
+
+    Inputs are named after the fields' paths (`exercises.form_name`): `mentions[2].reply` is
+    the input mentions-2-reply. A "posts" field becomes one text box per allowed post, named
+    posts-0, posts-1, ...
     """
 
     class ExerciseForm(FlaskForm):
@@ -79,31 +111,16 @@ def exercise_form(kind, params: dict, formdata=None) -> FlaskForm:
         form_token = HiddenField(default=new_form_token)
         submit = SubmitField("Check my answer")
 
-    for spec in kind.fields:
+    for spec in kind.fields_for(params):
         if spec.widget == "posts":
             for index in range(max_posts(params)):
                 setattr(
                     ExerciseForm,
-                    f"{spec.name}-{index}",
+                    f"{form_name(spec.name)}-{index}",
                     TextAreaField(f"Post {index + 1}", render_kw={"rows": 3}),
                 )
-        elif spec.widget == "select":
-            choices = [SelectChoice("", "Choose one")] + [SelectChoice(*c) for c in spec.choices]
-            setattr(
-                ExerciseForm,
-                spec.name,
-                SelectField(
-                    spec.label, choices=choices, description=spec.help, validate_choice=False
-                ),
-            )
-        elif spec.widget == "textarea":
-            setattr(
-                ExerciseForm,
-                spec.name,
-                TextAreaField(spec.label, description=spec.help, render_kw={"rows": 6}),
-            )
         else:
-            setattr(ExerciseForm, spec.name, StringField(spec.label, description=spec.help))
+            setattr(ExerciseForm, form_name(spec.name), _answer_input(spec))
     return ExerciseForm(formdata=formdata) if formdata is not None else ExerciseForm()
 
 
@@ -117,22 +134,62 @@ def max_posts(params: dict) -> int:
 
 
 def exercise_answer(form, kind, params: dict) -> dict:
-    """The answer as the validators take it: field name -> text, or a list for posts."""
-    answer: dict = {}
-    for spec in kind.fields:
+    """The answer as the validators take it: field path -> text, or a list for posts."""
+    values: dict = {}
+    for spec in kind.fields_for(params):
+        name = form_name(spec.name)
         if spec.widget == "posts":
-            posts = [form[f"{spec.name}-{i}"].data or "" for i in range(max_posts(params))]
+            posts = [form[f"{name}-{i}"].data or "" for i in range(max_posts(params))]
             while posts and not posts[-1].strip():
                 posts.pop()
-            answer[spec.name] = posts
+            values[spec.name] = posts
         else:
-            answer[spec.name] = form[spec.name].data or ""
-    return answer
+            values[spec.name] = form[name].data or ""
+    return build_answer(values)
 
 
-def form_field_name(finding_field: str | None) -> str | None:
-    """Where a finding is shown: "posts[2]" belongs next to the field posts-2."""
-    if finding_field and finding_field.endswith("]") and "[" in finding_field:
-        name, index = finding_field[:-1].split("[", 1)
-        return f"{name}-{index}"
-    return finding_field
+@dataclass
+class AnswerSection:
+    """Answer inputs shown together: one group's fieldset, or ungrouped fields in a row.
+
+    `items` are (form field, AnswerField) pairs; `id` is the group's element id (its form
+    name), where findings about the group as a whole are shown.
+    """
+
+    group: FieldGroup | None
+    items: list = field(default_factory=list)
+
+    @property
+    def id(self) -> str | None:
+        return form_name(self.group.key) if self.group else None
+
+
+def answer_sections(form, kind, params: dict) -> list[AnswerSection]:
+    """The form's answer inputs in order, grouped as the kind groups its fields.
+
+    A "posts" field is a group of its own (findings about the thread as a whole show there).
+    """
+    sections: list[AnswerSection] = []
+    for spec in kind.fields_for(params):
+        group = spec.group
+        if spec.widget == "posts" and group is None:
+            group = FieldGroup(spec.name, spec.label, spec.help)
+        if not sections or sections[-1].group != group:
+            sections.append(AnswerSection(group))
+        name = form_name(spec.name)
+        if spec.widget == "posts":
+            sections[-1].items += [(form[f"{name}-{i}"], spec) for i in range(max_posts(params))]
+        else:
+            sections[-1].items.append((form[name], spec))
+    return sections
+
+
+def findings_by_place(findings, sections: list[AnswerSection]) -> dict:
+    """Findings keyed by the form input or group they are shown next to; a finding whose
+    field is not on the page (None, or junk from an old revision) is keyed None."""
+    places = {s.id for s in sections if s.id} | {f.name for s in sections for f, _ in s.items}
+    out: dict = {}
+    for finding in findings:
+        place = form_name(finding["field"])
+        out.setdefault(place if place in places else None, []).append(finding)
+    return out

@@ -9,10 +9,11 @@ from ..services import catalog, practice, progress, quiz
 from . import bp
 from .forms import (
     StartQuizForm,
+    answer_sections,
     answers_from,
     exercise_answer,
     exercise_form,
-    form_field_name,
+    findings_by_place,
     new_form_token,
     quiz_form,
 )
@@ -193,6 +194,7 @@ def do_exercise(slug, key):
     kind = exercises.KINDS[exercise.kind]
     params = exercises.merged_params(exercise.kind, exercise.params)
     form = exercise_form(kind, params)
+    sections = answer_sections(form, kind, params)
     findings_by_field: dict = {}
     submission = None
     if form.validate_on_submit():
@@ -201,8 +203,7 @@ def do_exercise(slug, key):
             current_user.id, module, exercise, answer, form.form_token.data
         )
         form.form_token.data = new_form_token()  # the next send is a new submission
-        for finding in submission.findings:
-            findings_by_field.setdefault(form_field_name(finding["field"]), []).append(finding)
+        findings_by_field = findings_by_place(submission.findings, sections)
         if newly_completed:
             flash(f"Module complete: {module.published.title}. Well done!", "success")
     history = practice.submissions(current_user.id, module.id, exercise.key)
@@ -215,6 +216,7 @@ def do_exercise(slug, key):
         rules=kind.describe(params),
         phi_limits=exercises.PHI_LIMITS,
         form=form,
+        sections=sections,
         submission=submission,
         findings_by_field=findings_by_field,
         history=history,

@@ -3,7 +3,9 @@
 Per question: attempts, facility (share answered right), discrimination (the Pearson
 correlation between the question's score, 0 or 1, and the rest of the test: the share of the
 attempt's other questions answered right, as Moodle's discrimination index does) and the most
-chosen wrong answer. Per exercise: how often each validator finding turns up.
+chosen wrong answer. Per exercise: how often each validator finding turns up, described by
+its code and the field's label, never by the message: a message may quote what the learner
+typed (a patient's name the PHI check caught), which only that learner may see.
 
 Two queries whatever the number of attempts: one over QuizAttempt, one GROUP BY over
 ExerciseSubmission; the per-question arithmetic runs in Python over those rows.
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from .. import exercises
 from ..extensions import db
 from ..models import AttemptState, ExerciseSubmission, QuizAttempt
 
@@ -46,9 +49,13 @@ class QuestionStats:
 
 @dataclass(frozen=True)
 class FindingStats:
+    """How many submissions carried a finding: `description` says what the code means and
+    `field_label` where, in words that never quote an answer."""
+
     code: str
     field: str | None
-    message: str
+    description: str
+    field_label: str
     submissions: int
     share: float
 
@@ -137,6 +144,7 @@ def _exercises(module_id: int) -> list[ExerciseStats]:
     grouped = db.session.execute(
         select(
             ExerciseSubmission.exercise_key,
+            ExerciseSubmission.kind,
             ExerciseSubmission.passed,
             ExerciseSubmission.findings,
             func.count().label("n"),
@@ -144,15 +152,17 @@ def _exercises(module_id: int) -> list[ExerciseStats]:
         .where(ExerciseSubmission.module_id == module_id)
         .group_by(
             ExerciseSubmission.exercise_key,
+            ExerciseSubmission.kind,
             ExerciseSubmission.passed,
             ExerciseSubmission.findings,
         )
     ).all()
     by_key: dict[str, ExerciseStats] = {}
     counts: dict[str, Counter] = defaultdict(Counter)
-    messages: dict[tuple, str] = {}
-    for key, passed, findings, n in grouped:
+    kinds: dict[str, str] = {}
+    for key, kind, passed, findings, n in grouped:
         stats = by_key.setdefault(key, ExerciseStats(key=key))
+        kinds.setdefault(key, kind)
         stats.submissions += n
         stats.passed += n if passed else 0
         seen = set()
@@ -162,13 +172,14 @@ def _exercises(module_id: int) -> list[ExerciseStats]:
                 continue
             seen.add(ident)
             counts[key][ident] += n
-            messages.setdefault((key, *ident), finding.get("message", ""))
     for key, stats in by_key.items():
+        kind = exercises.KINDS.get(kinds[key])
         stats.findings = [
             FindingStats(
                 code=code,
                 field=field_name,
-                message=messages[(key, code, field_name)],
+                description=exercises.describe_code(code),
+                field_label=kind.field_label(field_name) if kind else (field_name or "–"),
                 submissions=n,
                 share=n / stats.submissions,
             )

@@ -99,6 +99,10 @@ def test_hand_computed_example(module, learner):
         ("phone_invalid", 1),
     ]
     assert page.findings[0].share == pytest.approx(2 / 3)
+    assert [(f.description, f.field_label) for f in page.findings] == [
+        ("Username invalid", "Username"),
+        ("The phone number does not work in the exercise's country", "Phone"),
+    ]
 
 
 def test_flags_and_pearson_edges():
@@ -131,3 +135,32 @@ def test_the_page_has_a_legend_and_the_numbers(module, learner, as_trainer):
     assert "0.75" in page
     assert "-0.30" in page
     assert "negative discrimination" in page
+
+
+LEAKS = [
+    ("phi_name", "text", "In your post: This looks like a patient's name: 'Joan Okafor'."),
+    ("phi_phone", "mentions[2].reply", "This looks like a phone number: '(202) 555-0143'."),
+    ("role_not_in_headline", "headline", "Mention your role ('Night Nurse Joan') in it."),
+]
+
+
+def test_findings_are_described_by_code_and_field_never_by_the_learners_words(
+    module, learner, as_trainer
+):
+    for code, field, message in LEAKS:
+        add_submission(module.id, learner.id, [
+            {"code": code, "field": field, "message": message, "severity": "error"}
+        ])  # fmt: skip
+    db.session.commit()
+    (stats,) = item_analysis.analyse(module.id).exercises
+    assert {f.description for f in stats.findings} == {
+        "Looks like patient information: a patient's name",
+        "Looks like patient information: a phone number",
+        "The headline did not name the role",
+    }
+    page = as_trainer.get("/studio/modules/stats/analysis").get_data(as_text=True)
+    for secret in ("Joan", "Okafor", "555-0143", "Night Nurse"):
+        assert secret not in page, f"the trainer's page shows {secret!r}"
+    assert "Looks like patient information: a patient&#39;s name" in page
+    assert "Looks like patient information: a phone number" in page
+    assert "The headline did not name the role" in page

@@ -85,10 +85,12 @@ def test_no_answer_makes_a_validator_raise(kind_answer):
     kind, answer = kind_answer
     first = check(kind, answer, {})
     assert first.passed == (not any(f.severity == "error" for f in first.findings))
+    paths = KINDS[kind].field_paths({})
     for finding in first.findings:
         assert finding.code
         assert finding.message
         assert finding.severity in {"error", "warning"}
+        assert finding.field is None or finding.field in paths, finding
     assert check(kind, answer, {}) == first
 
 

@@ -159,3 +159,14 @@ def test_the_same_form_sent_twice_records_one_submission(signed_in, client):
     assert fresh != token
     client.post(POST, data={"text": "Still no hashtag", "form_token": fresh})
     assert _submissions() == 2
+
+
+def test_a_finding_about_the_whole_thread_is_shown_with_the_posts(signed_in, client):
+    data = {
+        "posts-0": "Our health fair opens at 9am in the town hall.",
+        "posts-1": "Free blood-pressure checks all morning.",
+        "posts-2": "More on heart health: https://www.cdc.gov/heartdisease",
+    }
+    page = client.post(THREAD, data=data).get_data(as_text=True)
+    group = page.split('id="posts-findings"')[1].split("</ul>")[0]
+    assert "Number your posts" in group
