@@ -9,7 +9,12 @@ from .security import Request
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: settings, extensions, blueprints, commands, error pages."""
+    """Build the app: settings, extensions, blueprints, commands, error pages.
+
+    Each step imports what it wires, inside the step, so that importing one part of the
+    package (`course.exercises` alone, a service in a script) does not load every blueprint.
+    These are the only imports inside functions in the package (tests/services/test_imports.py).
+    """
     app = Flask(__name__, instance_relative_config=True)
     app.request_class = Request
     os.makedirs(app.instance_path, exist_ok=True)

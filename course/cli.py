@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from .extensions import db
 from .models import Role
 from .services import accounts, content_io, curriculum, demo
+from .services import demo_org as generator
 
 course_cli = AppGroup("course", help="Social Rounds administration.")
 
@@ -70,11 +71,9 @@ def demo_accounts():
 @click.argument("departments", nargs=-1, required=True)
 def set_manager(email, departments):
     """Make EMAIL the manager of exactly these DEPARTMENTS (created if new)."""
-    from .services import assignments
-
     try:
-        user = assignments.set_manager(email, list(departments))
-    except assignments.AssignmentError as error:
+        user = accounts.set_manager(email, list(departments))
+    except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
     names = ", ".join(sorted(d.name for d in user.managed_departments))
     click.echo(f"{user.email} manages: {names}.")
@@ -86,8 +85,6 @@ def set_manager(email, departments):
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo_org(learners, departments, seed):
     """Generate a demo organisation of N learners with random progress (for benchmarks)."""
-    from .services import demo_org as generator
-
     report = generator.generate(learners, departments, seed=seed)
     click.echo(
         f"Demo organisation: {report['learners']} learners in {report['departments']} "

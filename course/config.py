@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import available_timezones
 
 
 class Defaults:
@@ -72,8 +73,6 @@ class SettingsError(RuntimeError):
 
 def check(settings) -> None:
     """Refuse to start with a setting that would fail later, saying which one."""
-    from zoneinfo import available_timezones
-
     name = settings.get("ORGANISATION_TIME_ZONE")
     if name not in available_timezones():
         raise SettingsError(

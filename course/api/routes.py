@@ -4,6 +4,7 @@ from werkzeug.datastructures import MultiDict
 from ..database import writes_on_get
 from ..reports.forms import ReportFilterForm
 from ..services import reports, tokens
+from ..services.scope import scope_for
 from . import bp
 
 MAX_PER_PAGE = 500
@@ -33,7 +34,7 @@ def get_report():
         user = tokens.authenticate(raw)
     except tokens.TokenError as error:
         return _error(401, str(error))
-    scope = reports.scope_for(user)
+    scope = scope_for(user)
     args = MultiDict(request.args)
     args.pop("per_page", None)
     form = ReportFilterForm(args, scope)

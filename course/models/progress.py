@@ -104,7 +104,7 @@ class ModuleProgress(db.Model):
     completed_revision: Mapped[int | None]
     #: Set when a publication requiring retraining re-opened a completed module.
     reopened_reason: Mapped[str | None] = mapped_column(String(500))
-    #: The learner's effective assignment, copied from Assignment by assignments.refresh_due so
+    #: The learner's effective assignment, copied from Assignment by due_dates.refresh_due so
     #: reports need no join over assignments: the earliest due date and the shortest
     #: recertification interval among their own and their department's assignments. NULL
     #: when the module is not assigned to the learner (a row is created when it is).

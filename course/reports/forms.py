@@ -23,6 +23,7 @@ from wtforms.validators import (
 from ..extensions import db
 from ..models import User
 from ..services import clock, reports
+from ..services.scope import Scope, departments
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -71,10 +72,10 @@ class ReportFilterForm(FlaskForm):
     )
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
 
-    def __init__(self, formdata, scope: reports.Scope, **kwargs):
+    def __init__(self, formdata, scope: Scope, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
         self.department.choices = _choices(
-            [(None, "All departments")] + [(d.id, d.name) for d in reports.departments(scope)]
+            [(None, "All departments")] + [(d.id, d.name) for d in departments(scope)]
         )
         self.module.choices = _choices([(None, "All modules")] + reports.module_titles())
         self.status.choices = _choices(
@@ -140,13 +141,13 @@ class AssignmentForm(FlaskForm):
         validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120.")],
     )
 
-    def __init__(self, scope: reports.Scope, *args, **kwargs):
+    def __init__(self, scope: Scope, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.user_ids: list[int] = []
         self.modules.choices = _choices(reports.module_titles())
         self.department.choices = _choices(
-            [(None, "Choose a department")] + [(d.id, d.name) for d in reports.departments(scope)]
+            [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
         )
 
     def validate_due_on(self, field):

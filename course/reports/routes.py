@@ -14,7 +14,8 @@ from ..auth.decorators import role_required
 from ..errors import render_error
 from ..models import Role
 from ..models.types import utcnow
-from ..services import accounts, assignments, csvstream, reports, tokens
+from ..services import accounts, assignments, csvstream, evidence, reports, tokens
+from ..services.scope import Scope, learner_in_scope, scope_for
 from . import bp
 from .forms import AssignmentForm, ReportFilterForm, RevokeForm, TokenForm
 
@@ -40,8 +41,8 @@ HEADINGS = list(
 )
 
 
-def _scope() -> reports.Scope:
-    return reports.scope_for(current_user)
+def _scope() -> Scope:
+    return scope_for(current_user)
 
 
 def _filter_form(scope) -> ReportFilterForm:
@@ -128,16 +129,14 @@ def export_evidence():
         abort(400)
     learner_id = request.args.get("learner", type=int)
     if request.args.get("learner") and (
-        learner_id is None or reports.learner_in_scope(scope, learner_id) is None
+        learner_id is None or learner_in_scope(scope, learner_id) is None
     ):
         abort(404)
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
     name = f"evidence-learner-{learner_id}-{stamp}.csv" if learner_id else f"evidence-{stamp}.csv"
     return _csv_response(
         name,
-        csvstream.lines(
-            reports.EVIDENCE_COLUMNS, reports.iter_evidence(scope, form.filters(), learner_id)
-        ),
+        csvstream.lines(evidence.COLUMNS, evidence.iter_rows(scope, form.filters(), learner_id)),
     )
 
 
@@ -145,7 +144,7 @@ def export_evidence():
 @role_required(*MANAGERS)
 def show_learner(user_id):
     scope = _scope()
-    learner = reports.learner_in_scope(scope, user_id)
+    learner = learner_in_scope(scope, user_id)
     if learner is None:
         abort(404)  # not 403: do not confirm who exists outside the manager's departments
     return render_template(
@@ -153,8 +152,8 @@ def show_learner(user_id):
         learner=learner,
         assigned=reports.assigned_to(learner.id),
         titles=dict(reports.module_titles()),
-        evidence=reports.evidence(learner.id),
-        quiz_answers=reports.quiz_answers,
+        evidence=evidence.of_learner(learner.id),
+        quiz_answers=evidence.quiz_answers,
         labels=reports.LABELS,
     )
 

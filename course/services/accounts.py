@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Assignment, Department, Role, SignInAttempt, User, UserRole
 from ..models.people import manager_department
 from ..models.types import utcnow
-from . import audit, clock
+from . import audit, clock, due_dates
 
 GENERIC_FAILURE = "That email and password do not match an account. Please try again."
 MIN_PASSWORD_LENGTH = 10
@@ -108,9 +108,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     if user.department_id is not None:
-        from .assignments import refresh_due  # assignments imports this module
-
-        refresh_due(user_ids=[user.id])  # their department's assignments reach them now
+        due_dates.refresh_due(user_ids=[user.id])  # their department's assignments reach them now
     audit.record(
         actor_id, "user.create", f"user:{user.id}", f"{email} as {', '.join(sorted(roles))}"
     )
@@ -383,9 +381,7 @@ def update_user(
 
     if moved or "activated" in changes.changed or "deactivated" in changes.changed:
         db.session.flush()
-        from .assignments import refresh_due  # assignments imports this module
-
-        refresh_due(user_ids=[user.id])  # their due dates follow their department
+        due_dates.refresh_due(user_ids=[user.id])  # their due dates follow their department
     return changes
 
 
@@ -419,6 +415,21 @@ def set_managed_departments(
         f"user:{user.id}",
         "manages " + (", ".join(d.name for d in user.managed_departments) or "no department"),
     )
+
+
+def set_manager(email: str, department_names: list[str], actor_id: int | None = None) -> User:
+    """Make a person the manager of exactly these departments (created if new)."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise AccountError(f"No account has the email {email}.", "email")
+    if not department_names:
+        raise AccountError("Name at least one department.", "managed_departments")
+    departments = [get_or_create_department(n, actor_id) for n in department_names]
+    set_managed_departments(user, departments, actor_id)
+    if not user.has_role(Role.MANAGER):
+        user.role_rows.append(UserRole(role=Role.MANAGER))
+    db.session.commit()
+    return user
 
 
 # Departments ---------------------------------------------------------------------------------

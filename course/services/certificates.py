@@ -20,9 +20,8 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import AttemptState, Certificate, Module, QuizAttempt, User
 from ..models.types import utcnow
-from . import audit
+from . import audit, due_dates
 from .clock import add_months
-from .reports import recert_months_for
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ logger = logging.getLogger(__name__)
 def issue(user_id: int, module: Module, completed_at: datetime, score: int | None) -> Certificate:
     """Add a certificate for a completion to the session (refresh commits it)."""
     user = db.session.get(User, user_id)
-    months = recert_months_for(user_id, module.id)
+    months = due_dates.recert_months_for(user_id, module.id)
     certificate = Certificate(
         code=secrets.token_urlsafe(16),
         user_id=user_id,
@@ -50,7 +49,7 @@ def issue(user_id: int, module: Module, completed_at: datetime, score: int | Non
 
 def renewed_completion(user_id: int, module: Module, completed_at: datetime) -> datetime | None:
     """When the completion has expired and a quiz was passed after it expired, that moment."""
-    months = recert_months_for(user_id, module.id)
+    months = due_dates.recert_months_for(user_id, module.id)
     if not months:
         return None
     expired_on = add_months(completed_at, months)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ..exercises import KINDS, validate_params
 from ..models import (
     Choice,
     Exercise,
@@ -272,8 +273,6 @@ def choice_problems(kind: QuestionType, choices: list[ChoiceSpec]) -> list[str]:
 
 
 def _parse_exercises(items, offset, problems) -> list[ExerciseSpec]:
-    from ..exercises import KINDS, validate_params
-
     if not isinstance(items, list):
         problems.append((None, "'exercises' must be a list"))
         return []

@@ -25,8 +25,7 @@ from ..models import (
     UserRole,
 )
 from ..models.types import utcnow
-from . import accounts, curriculum
-from . import assignments as assignments_service
+from . import accounts, curriculum, due_dates
 from .demo import DEMO_PASSWORD
 
 BATCH = 5000
@@ -156,7 +155,7 @@ def generate(learners: int, departments: int = 10, seed: int = 1) -> dict:
     for model, rows in ((ModuleProgress, progress), (LessonRead, reads), (QuizAttempt, attempts)):
         for batch in _batches(rows):
             db.session.execute(insert(model), batch)
-    assignments_service.refresh_due(department_ids=[w.id for w in wards])
+    due_dates.refresh_due(department_ids=[w.id for w in wards])
     db.session.commit()
     return {
         "learners": learners,

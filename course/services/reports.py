@@ -2,7 +2,7 @@
 
 Every status a manager, a CSV file, the API or a learner's dashboard shows comes from ONE SQL
 expression, `_status_rule`, applied to one row per (learner, assigned module), the
-learner's ModuleProgress row, where assignments.refresh_due keeps:
+learner's ModuleProgress row, where due_dates.refresh_due keeps:
 
 - the learner's *due date* for a module: the earliest due date among the assignments that
   reach them (their own and their department's);
@@ -31,11 +31,11 @@ from ..models import (
     ModuleProgress,
     ModuleRevision,
     ProgressStatus,
-    Role,
     User,
 )
 from ..models.types import utcnow
-from . import accounts, clock
+from . import clock
+from .scope import Scope
 
 PER_PAGE = 50
 EXPIRY_WARNING = timedelta(days=30)
@@ -84,32 +84,6 @@ LEGEND = [
 LABELS = {status: label for status, label, _ in LEGEND}
 
 SORTS = ("learner", "department", "module", "due", "status", "completed", "score")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose learners a person may see: department ids, or None for everyone (admins)."""
-
-    department_ids: tuple[int, ...] | None
-
-    @property
-    def everyone(self) -> bool:
-        return self.department_ids is None
-
-    def covers(self, department_id: int | None) -> bool:
-        return self.everyone or department_id in (self.department_ids or ())
-
-
-def scope_for(user) -> Scope:
-    """Admins see every department; a manager the departments set for them; others nothing.
-
-    `user` is anything with `id` and `has_role`: the signed-in user or a token's owner.
-    """
-    if user.has_role(Role.ADMIN):
-        return Scope(None)
-    if user.has_role(Role.MANAGER):
-        return Scope(tuple(sorted(d.id for d in accounts.managed_departments(user.id))))
-    return Scope(())
 
 
 @dataclass(frozen=True)
@@ -197,20 +171,13 @@ class PageOutOfRangeError(ValueError):
 # -- the one place statuses are computed -------------------------------------------------------
 
 
-def _scoped(stmt, scope: Scope):
-    stmt = stmt.where(User.active.is_(True))
-    if not scope.everyone:
-        stmt = stmt.where(User.department_id.in_(scope.department_ids or (-1,)))
-    return stmt
-
-
 def _assigned(stmt, scope: Scope, filters: Filters):
     """Restrict a statement over User joined to ModuleProgress to assigned rows in scope.
 
     Each learner's effective assignment (earliest due date, shortest interval) is kept on
-    their ModuleProgress rows by assignments.refresh_due, so no assignment is joined here.
+    their ModuleProgress rows by due_dates.refresh_due, so no assignment is joined here.
     """
-    stmt = _scoped(stmt, scope).where(ModuleProgress.due_on.is_not(None))
+    stmt = scope.visible(stmt).where(ModuleProgress.due_on.is_not(None))
     if filters.department_id is not None:
         stmt = stmt.where(User.department_id == filters.department_id)
     if filters.module_id is not None:
@@ -278,14 +245,15 @@ def _status_rule(recert_values: tuple[int, ...]):
     )
 
 
-def _title():
+def title_column():
+    """A module's title as SQL: its published revision's, or its slug before the first."""
     return func.coalesce(ModuleRevision.title, Module.slug)
 
 
 def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool, now: datetime):
     recert_values = _recert_values()
     status = _status_rule(recert_values).label("status")
-    title = _title().label("module_title")
+    title = title_column().label("module_title")
     stmt = (
         select(
             User.id,
@@ -459,7 +427,7 @@ def expiring_certificates(scope: Scope, filters: Filters, now: datetime) -> list
         .order_by(Certificate.expires_at)
         .limit(200)
     )
-    stmt = _scoped(stmt, scope)
+    stmt = scope.visible(stmt)
     if filters.department_id is not None:
         stmt = stmt.where(User.department_id == filters.department_id)
     if filters.module_id is not None:
@@ -469,30 +437,14 @@ def expiring_certificates(scope: Scope, filters: Filters, now: datetime) -> list
 
 def module_titles(module_ids: list[int] | None = None) -> list[tuple[int, str]]:
     """(id, title) of modules, all published ones when no ids are given, by title."""
-    stmt = select(Module.id, _title()).outerjoin(
+    stmt = select(Module.id, title_column()).outerjoin(
         ModuleRevision, ModuleRevision.id == Module.published_revision_id
     )
     if module_ids is None:
         stmt = stmt.where(Module.published_revision_id.is_not(None))
     else:
         stmt = stmt.where(Module.id.in_(module_ids or [-1]))
-    return [(mid, title) for mid, title in db.session.execute(stmt.order_by(_title()))]
-
-
-def departments(scope: Scope) -> list[Department]:
-    """The departments in a scope, by name."""
-    stmt = select(Department).order_by(Department.name)
-    if not scope.everyone:
-        stmt = stmt.where(Department.id.in_(scope.department_ids or (-1,)))
-    return list(db.session.scalars(stmt))
-
-
-def learner_in_scope(scope: Scope, user_id: int) -> User | None:
-    """The learner, if the scope covers them; None otherwise (the caller answers 404)."""
-    user = db.session.get(User, user_id)
-    if user is None or not scope.covers(user.department_id):
-        return None
-    return user
+    return [(mid, title) for mid, title in db.session.execute(stmt.order_by(title_column()))]
 
 
 @dataclass(frozen=True)
@@ -545,168 +497,3 @@ def reopened_reasons(rows: list[ReportRow]) -> dict[tuple[int, int], str]:
         )
     )
     return {(u, m): reason for u, m, reason in found if (u, m) in shown}
-
-
-def recert_months_for(user_id: int, module_id: int) -> int | None:
-    """The shortest recertification interval among the learner's assignments of a module."""
-    user = db.session.get(User, user_id)
-    reach = Assignment.user_id == user_id
-    if user is not None and user.department_id is not None:
-        reach = or_(reach, Assignment.department_id == user.department_id)
-    return db.session.scalar(
-        select(func.min(Assignment.recert_months)).where(Assignment.module_id == module_id, reach)
-    )
-
-
-# -- evidence: everything a learner did, as recorded ------------------------------------------
-
-
-@dataclass(frozen=True)
-class Evidence:
-    reads: list
-    attempts: list
-    submissions: list
-    certificates: list
-
-
-def evidence(user_id: int) -> Evidence:
-    """Every lesson read, submitted quiz attempt, exercise submission and certificate of one
-    learner, newest first, with module titles (four queries)."""
-    from ..models import AttemptState, ExerciseSubmission, LessonRead, QuizAttempt
-
-    title = _title().label("module_title")
-
-    def rows(model, when, *where):
-        return db.session.execute(
-            select(model, title)
-            .join(Module, Module.id == model.module_id)
-            .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
-            .where(model.user_id == user_id, *where)
-            .order_by(when.desc(), model.id.desc())
-        ).all()
-
-    return Evidence(
-        reads=rows(LessonRead, LessonRead.read_at),
-        attempts=rows(
-            QuizAttempt, QuizAttempt.submitted_at, QuizAttempt.state == AttemptState.SUBMITTED
-        ),
-        submissions=rows(ExerciseSubmission, ExerciseSubmission.submitted_at),
-        certificates=list(
-            db.session.scalars(
-                select(Certificate)
-                .where(Certificate.user_id == user_id)
-                .order_by(Certificate.issued_at.desc())
-            )
-        ),
-    )
-
-
-def quiz_answers(attempt) -> list[dict]:
-    """An attempt's stored questions with the choices the learner picked, right or wrong."""
-    picked = attempt.answers or {}
-    result = []
-    for question in attempt.questions:
-        chosen = set(picked.get(question["key"], []))
-        right = {c["id"] for c in question["choices"] if c["correct"]}
-        result.append(
-            {
-                "key": question["key"],
-                "prompt": question["prompt"],
-                "chosen": [c["text"] for c in question["choices"] if c["id"] in chosen],
-                "correct": chosen == right,
-            }
-        )
-    return result
-
-
-EVIDENCE_COLUMNS = [
-    "Learner",
-    "Email",
-    "Department",
-    "Module",
-    "Kind",
-    "Item",
-    "Revision",
-    "At (UTC)",
-    "Score",
-    "Passed",
-    "Answer",
-    "Findings",
-]
-
-
-def iter_evidence(
-    scope: Scope, filters: Filters, learner_id: int | None = None, chunk: int = 1000
-) -> Iterator[list]:
-    """Raw evidence rows (columns EVIDENCE_COLUMNS) for the learners in scope: three streamed
-    queries, so memory stays flat however many rows there are."""
-    import json
-
-    from ..models import AttemptState, ExerciseSubmission, LessonRead, QuizAttempt
-
-    def stream(model, *columns, where=()):
-        stmt = (
-            select(
-                User.name,
-                User.email,
-                func.coalesce(Department.name, ""),
-                _title(),
-                *columns,
-            )
-            .select_from(model)
-            .join(User, User.id == model.user_id)
-            .outerjoin(Department, Department.id == User.department_id)
-            .join(Module, Module.id == model.module_id)
-            .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
-            .where(*where)
-            .order_by(User.name, User.id, model.id)
-        )
-        stmt = _scoped(stmt, scope)
-        if filters.department_id is not None:
-            stmt = stmt.where(User.department_id == filters.department_id)
-        if filters.module_id is not None:
-            stmt = stmt.where(model.module_id == filters.module_id)
-        if learner_id is not None:
-            stmt = stmt.where(User.id == learner_id)
-        return db.session.execute(stmt.execution_options(yield_per=chunk))
-
-    for name, email, department, title, key, revision, at in stream(
-        LessonRead, LessonRead.lesson_key, LessonRead.revision_number, LessonRead.read_at
-    ):
-        yield [name, email, department, title, "lesson read", key, revision, at, None, None, "", ""]
-    for name, email, department, title, attempt in stream(
-        QuizAttempt, QuizAttempt, where=(QuizAttempt.state == AttemptState.SUBMITTED,)
-    ):
-        answers = quiz_answers(attempt)
-        yield [
-            name,
-            email,
-            department,
-            title,
-            "quiz attempt",
-            f"{attempt.correct_count}/{attempt.question_count} right",
-            attempt.revision_number,
-            attempt.submitted_at,
-            attempt.score,
-            "yes" if attempt.passed else "no",
-            json.dumps({a["prompt"]: a["chosen"] for a in answers}, ensure_ascii=False),
-            json.dumps(
-                {a["prompt"]: "right" if a["correct"] else "wrong" for a in answers},
-                ensure_ascii=False,
-            ),
-        ]
-    for name, email, department, title, sub in stream(ExerciseSubmission, ExerciseSubmission):
-        yield [
-            name,
-            email,
-            department,
-            title,
-            f"exercise ({sub.kind})",
-            sub.exercise_key,
-            sub.revision_number,
-            sub.submitted_at,
-            None,
-            "yes" if sub.passed else "no",
-            json.dumps(sub.answer, ensure_ascii=False),
-            "; ".join(f"{f['severity']} {f['field']}: {f['message']}" for f in sub.findings),
-        ]

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import AuditEvent, Role, User
-from course.services import accounts, assignments
+from course.services import accounts
 
 
 def _update(user: User, actor_id, **changes):
@@ -123,7 +123,7 @@ def test_every_change_is_audited(admin, make_user):
 
 def test_dropping_the_manager_role_needs_its_departments_cleared(admin, make_user):
     manager = make_user(roles={Role.MANAGER, Role.LEARNER})
-    assignments.set_manager(manager.email, ["Ward A", "Ward B"], actor_id=admin.id)
+    accounts.set_manager(manager.email, ["Ward A", "Ward B"], actor_id=admin.id)
     with pytest.raises(accounts.AccountError, match="tick the manager role"):
         _update(manager, admin.id, roles={Role.LEARNER})
     _update(manager, admin.id, roles={Role.LEARNER}, managed_department_ids=[])
@@ -133,7 +133,7 @@ def test_dropping_the_manager_role_needs_its_departments_cleared(admin, make_use
 
 def test_set_manager_reuses_the_shared_rule(admin, make_user):
     manager = make_user(roles={Role.LEARNER})
-    user = assignments.set_manager(manager.email, ["Ward B", "Ward A", "Ward B"], admin.id)
+    user = accounts.set_manager(manager.email, ["Ward B", "Ward A", "Ward B"], admin.id)
     assert [d.name for d in user.managed_departments] == ["Ward A", "Ward B"]
     assert user.has_role(Role.MANAGER)
     summary = db.session.scalar(

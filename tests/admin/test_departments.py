@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import Assignment, AuditEvent, Department, Module, Role
 from course.models.types import utcnow
-from course.services import accounts, assignments
+from course.services import accounts
 
 
 def _department(name):
@@ -96,7 +96,7 @@ def test_the_service_repeats_the_form_checks(make_user):
 def test_delete_an_empty_department(client, signed_in_admin, make_user):
     manager = make_user(roles={Role.MANAGER}, department=None)
     ward = accounts.create_department("Old Ward", actor_id=None)
-    assignments.set_manager(manager.email, ["Old Ward"])
+    accounts.set_manager(manager.email, ["Old Ward"])
     response = client.post(f"/admin/departments/{ward.id}/delete")
     assert response.status_code == 302
     assert _department("Old Ward") is None

@@ -7,7 +7,8 @@ import pytest
 from course.extensions import db
 from course.models import Role
 from course.models.types import utcnow
-from course.services import accounts, assignments, catalog, reports
+from course.services import accounts, assignments, catalog, due_dates, reports
+from course.services.scope import scope_for
 
 SLUG = "meet-the-experts"
 
@@ -24,10 +25,10 @@ def wards(curriculum, make_user):
     module = catalog.published_module(SLUG)
     today = utcnow().date()
     for manager, ward, days in (("manager_a", "Ward A", 14), ("manager_b", "Ward B", 3)):
-        user = assignments.set_manager(people[manager].email, [ward])
+        user = accounts.set_manager(people[manager].email, [ward])
         department_id = accounts.department_named(ward).id
         assignments.assign(
-            user.id, reports.scope_for(user), [module.id], today + timedelta(days=days),
+            user.id, scope_for(user), [module.id], today + timedelta(days=days),
             department_id=department_id,
         )  # fmt: skip
     people["a_due"], people["b_due"] = today + timedelta(days=14), today + timedelta(days=3)
@@ -81,13 +82,13 @@ def test_a_learner_moved_to_no_department_has_nothing_due(wards, browser_of):
 
 def test_deactivation_and_reactivation_refresh_due_dates(wards, browser_of, monkeypatch):
     calls = []
-    real = assignments.refresh_due
+    real = due_dates.refresh_due
 
     def spy(**kwargs):
         calls.append(kwargs)
         return real(**kwargs)
 
-    monkeypatch.setattr(assignments, "refresh_due", spy)
+    monkeypatch.setattr(due_dates, "refresh_due", spy)
     _move(browser_of, wards, "Ward A", active=False)
     assert calls == [{"user_ids": [wards["learner"].id]}]
     assert _report_row(browser_of, wards["manager_a"]) is None  # the report lists active learners

@@ -8,15 +8,15 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import ApiToken, Role
-from course.services import assignments, tokens
+from course.services import accounts, tokens
 
 
 @pytest.fixture
 def ward(curriculum, make_user):
     manager = make_user(email="maya@example.org", roles={Role.MANAGER, Role.LEARNER})
     other = make_user(email="otto@example.org", roles={Role.MANAGER}, department="Ward B")
-    assignments.set_manager(manager.email, ["Ward A"])
-    assignments.set_manager(other.email, ["Ward B"])
+    accounts.set_manager(manager.email, ["Ward A"])
+    accounts.set_manager(other.email, ["Ward B"])
     learner = make_user(email="sofia@example.org", name="Sofía Álvarez")
     assign(manager)
     complete(learner.id)

@@ -17,7 +17,14 @@ from course import create_app
 from course.extensions import db
 from course.models import Certificate, Role, User
 from course.models.types import utcnow
-from course.services import assignments, catalog, practice, progress, quiz, reports
+from course.services import (
+    assignments,
+    catalog,
+    practice,
+    progress,
+    quiz,
+)
+from course.services.scope import scope_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -139,7 +146,7 @@ def samples(live_server):
         quiz.start_attempt(user_id, opened)
         progress.record_lesson_read(user_id, opened, opened.published.lessons[0])
         user = db.session.get(User, user_id)
-        scope, department_id = reports.scope_for(user), user.department_id
+        scope, department_id = scope_for(user), user.department_id
         assignments.assign(
             user_id, scope, [done.id, opened.id], utcnow().date() + timedelta(days=30),
             department_id=department_id,

@@ -1,7 +1,7 @@
 import pytest
 
 from course.models import Role
-from course.services import assignments
+from course.services import accounts
 
 
 @pytest.fixture
@@ -16,8 +16,8 @@ def ward(curriculum, make_user):
         roles={Role.MANAGER, Role.LEARNER},
         department="Ward B",
     )
-    assignments.set_manager(manager.email, ["Ward A"])
-    assignments.set_manager(other_manager.email, ["Ward B"])
+    accounts.set_manager(manager.email, ["Ward A"])
+    accounts.set_manager(other_manager.email, ["Ward B"])
     return {
         "manager": manager,
         "other_manager": other_manager,

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from course.extensions import db
 from course.models import Department, Module
 from course.models.types import utcnow
-from course.services import assignments, catalog, progress, quiz, reports
+from course.services import assignments, catalog, progress, quiz
+from course.services.scope import scope_for
 
 SLUG = "meet-the-experts"  # no exercises: reading lessons and passing the quiz completes it
 
@@ -21,7 +22,7 @@ def department(name) -> Department:
 
 
 def assign(manager, slug=SLUG, department_name="Ward A", days=14, recert=None, user_ids=None):
-    scope = reports.scope_for(manager)
+    scope = scope_for(manager)
     return assignments.assign(
         manager.id,
         scope,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from course.extensions import db
 from course.models import Assignment, AuditEvent, Certificate, Role
 from course.models.types import utcnow
-from course.services import assignments, reports
+from course.services import due_dates, reports
 
 from .helpers import assign, complete, module
 
@@ -246,7 +246,7 @@ def test_assign_to_named_learners(ward, client, auth):
 def test_overdue_module_stands_out_on_the_dashboard(ward, client, auth):
     assign(ward["manager"])
     db.session.execute(db.update(Assignment).values(due_on=utcnow().date() - timedelta(days=2)))
-    assignments.refresh_due()  # as any change to assignments does
+    due_dates.refresh_due()  # as any change to assignments does
     db.session.commit()
     auth.sign_in(ward["learner"])
     page = client.get("/").get_data(as_text=True)

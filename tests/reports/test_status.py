@@ -8,13 +8,14 @@ from sqlalchemy import select, update
 from course.extensions import db
 from course.models import Assignment, Certificate, ModuleProgress, QuizAttempt
 from course.models.types import utcnow
-from course.services import assignments, clock, progress, reports
+from course.services import assignments, clock, due_dates, progress, reports
+from course.services.scope import scope_for
 
 from .helpers import assign, complete, module, pass_quiz
 
 
 def _statuses(manager, **filters):
-    page = reports.page(reports.scope_for(manager), reports.Filters(**filters))
+    page = reports.page(scope_for(manager), reports.Filters(**filters))
     return {(r.learner_name, r.module_title): r for r in page.rows}
 
 
@@ -34,7 +35,7 @@ def test_each_status_as_the_legend_defines_it(ward):
     assert row.score == 100
     # The due date passes: not-completed rows become overdue, the completed one stays completed.
     db.session.execute(update(Assignment).values(due_on=utcnow().date() - timedelta(days=1)))
-    assignments.refresh_due()  # as any change to assignments does
+    due_dates.refresh_due()  # as any change to assignments does
     db.session.commit()
     rows = _statuses(manager)
     assert rows[("Jonas Berg", title)].status is reports.Status.OVERDUE
@@ -110,7 +111,7 @@ def test_summary_counts_only_what_was_assigned(ward):
     assign(manager)
     complete(ward["learner"].id)
     complete(ward["colleague"].id, "connect-with-peers")  # not assigned: not counted
-    summary = reports.summary(reports.scope_for(manager), reports.Filters())
+    summary = reports.summary(scope_for(manager), reports.Filters())
     assert summary.assigned == 3
     assert summary.counts[reports.Status.COMPLETED] == 1
     [by_module] = summary.by_module
@@ -138,7 +139,7 @@ def test_assignment_service_refuses_bad_input(ward, kwargs, message):
     }
     values.update(kwargs)
     with pytest.raises(assignments.AssignmentError, match=message):
-        assignments.assign(manager.id, reports.scope_for(manager), **values)
+        assignments.assign(manager.id, scope_for(manager), **values)
 
 
 def test_manager_cannot_assign_to_another_department(ward):
@@ -146,7 +147,7 @@ def test_manager_cannot_assign_to_another_department(ward):
     with pytest.raises(assignments.AssignmentError, match="do not manage"):
         assignments.assign(
             manager.id,
-            reports.scope_for(manager),
+            scope_for(manager),
             [module().id],
             utcnow().date(),
             department_id=ward["outsider"].department_id,

@@ -1,0 +1,173 @@
+"""Evidence: everything a learner did, as it was recorded, for the learner page and the CSV.
+
+Lesson reads, submitted quiz attempts (with the questions as the learner saw them and the
+choices they picked), exercise submissions (with the answer and the findings) and
+certificates. Nothing here computes a status: that is the report's rule (`reports`).
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    AttemptState,
+    Certificate,
+    Department,
+    ExerciseSubmission,
+    LessonRead,
+    Module,
+    ModuleRevision,
+    QuizAttempt,
+    User,
+)
+from .reports import Filters, title_column
+from .scope import Scope
+
+
+@dataclass(frozen=True)
+class Evidence:
+    reads: list
+    attempts: list
+    submissions: list
+    certificates: list
+
+
+def of_learner(user_id: int) -> Evidence:
+    """Every lesson read, submitted quiz attempt, exercise submission and certificate of one
+    learner, newest first, with module titles (four queries)."""
+    title = title_column().label("module_title")
+
+    def rows(model, when, *where):
+        return db.session.execute(
+            select(model, title)
+            .join(Module, Module.id == model.module_id)
+            .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
+            .where(model.user_id == user_id, *where)
+            .order_by(when.desc(), model.id.desc())
+        ).all()
+
+    return Evidence(
+        reads=rows(LessonRead, LessonRead.read_at),
+        attempts=rows(
+            QuizAttempt, QuizAttempt.submitted_at, QuizAttempt.state == AttemptState.SUBMITTED
+        ),
+        submissions=rows(ExerciseSubmission, ExerciseSubmission.submitted_at),
+        certificates=list(
+            db.session.scalars(
+                select(Certificate)
+                .where(Certificate.user_id == user_id)
+                .order_by(Certificate.issued_at.desc())
+            )
+        ),
+    )
+
+
+def quiz_answers(attempt) -> list[dict]:
+    """An attempt's stored questions with the choices the learner picked, right or wrong."""
+    picked = attempt.answers or {}
+    result = []
+    for question in attempt.questions:
+        chosen = set(picked.get(question["key"], []))
+        right = {c["id"] for c in question["choices"] if c["correct"]}
+        result.append(
+            {
+                "key": question["key"],
+                "prompt": question["prompt"],
+                "chosen": [c["text"] for c in question["choices"] if c["id"] in chosen],
+                "correct": chosen == right,
+            }
+        )
+    return result
+
+
+COLUMNS = [
+    "Learner",
+    "Email",
+    "Department",
+    "Module",
+    "Kind",
+    "Item",
+    "Revision",
+    "At (UTC)",
+    "Score",
+    "Passed",
+    "Answer",
+    "Findings",
+]
+
+
+def iter_rows(
+    scope: Scope, filters: Filters, learner_id: int | None = None, chunk: int = 1000
+) -> Iterator[list]:
+    """Raw evidence rows (columns COLUMNS) for the learners in scope: three streamed
+    queries, so memory stays flat however many rows there are."""
+
+    def stream(model, *columns, where=()):
+        stmt = (
+            select(
+                User.name,
+                User.email,
+                func.coalesce(Department.name, ""),
+                title_column(),
+                *columns,
+            )
+            .select_from(model)
+            .join(User, User.id == model.user_id)
+            .outerjoin(Department, Department.id == User.department_id)
+            .join(Module, Module.id == model.module_id)
+            .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
+            .where(*where)
+            .order_by(User.name, User.id, model.id)
+        )
+        stmt = scope.visible(stmt)
+        if filters.department_id is not None:
+            stmt = stmt.where(User.department_id == filters.department_id)
+        if filters.module_id is not None:
+            stmt = stmt.where(model.module_id == filters.module_id)
+        if learner_id is not None:
+            stmt = stmt.where(User.id == learner_id)
+        return db.session.execute(stmt.execution_options(yield_per=chunk))
+
+    for name, email, department, title, key, revision, at in stream(
+        LessonRead, LessonRead.lesson_key, LessonRead.revision_number, LessonRead.read_at
+    ):
+        yield [name, email, department, title, "lesson read", key, revision, at, None, None, "", ""]
+    for name, email, department, title, attempt in stream(
+        QuizAttempt, QuizAttempt, where=(QuizAttempt.state == AttemptState.SUBMITTED,)
+    ):
+        answers = quiz_answers(attempt)
+        yield [
+            name,
+            email,
+            department,
+            title,
+            "quiz attempt",
+            f"{attempt.correct_count}/{attempt.question_count} right",
+            attempt.revision_number,
+            attempt.submitted_at,
+            attempt.score,
+            "yes" if attempt.passed else "no",
+            json.dumps({a["prompt"]: a["chosen"] for a in answers}, ensure_ascii=False),
+            json.dumps(
+                {a["prompt"]: "right" if a["correct"] else "wrong" for a in answers},
+                ensure_ascii=False,
+            ),
+        ]
+    for name, email, department, title, sub in stream(ExerciseSubmission, ExerciseSubmission):
+        yield [
+            name,
+            email,
+            department,
+            title,
+            f"exercise ({sub.kind})",
+            sub.exercise_key,
+            sub.revision_number,
+            sub.submitted_at,
+            None,
+            "yes" if sub.passed else "no",
+            json.dumps(sub.answer, ensure_ascii=False),
+            "; ".join(f"{f['severity']} {f['field']}: {f['message']}" for f in sub.findings),
+        ]
