@@ -5,8 +5,9 @@ Each exercise kind is registered in `KINDS`; `check(kind, answer, params)` retur
 see `PHI_LIMITS`.
 """
 
+from .answers import message_for_others, quote_for_learner
 from .fields import WIDGETS, AnswerField, FieldGroup, build_answer, form_name
-from .findings import ERROR, WARNING, Finding, Result
+from .findings import ERROR, WARNING, Finding, FindingRecord, Result
 from .hashtags import extract_hashtags
 from .length import post_length
 from .phi import PHI_LIMITS, PhiFinding, find_phi
@@ -31,6 +32,7 @@ __all__ = [
     "ExerciseKind",
     "FieldGroup",
     "Finding",
+    "FindingRecord",
     "PhiFinding",
     "Result",
     "build_answer",
@@ -40,6 +42,8 @@ __all__ = [
     "find_phi",
     "form_name",
     "merged_params",
+    "message_for_others",
     "post_length",
+    "quote_for_learner",
     "validate_params",
 ]

@@ -203,7 +203,12 @@ def do_exercise(slug, key):
             current_user.id, module, exercise, answer, form.form_token.data
         )
         form.form_token.data = new_form_token()  # the next send is a new submission
-        findings_by_field = findings_by_place(submission.findings, sections)
+        # What a PHI finding points to is shown here, to the learner who typed it, only.
+        shown = [
+            {**finding, "quote": exercises.quote_for_learner(finding, submission.answer)}
+            for finding in submission.findings
+        ]
+        findings_by_field = findings_by_place(shown, sections)
         if newly_completed:
             flash(f"Module complete: {module.published.title}. Well done!", "success")
     history = practice.submissions(current_user.id, module.id, exercise.key)

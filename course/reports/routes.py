@@ -10,6 +10,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from .. import exercises
 from ..auth.decorators import role_required
 from ..errors import render_error
 from ..models import Role
@@ -154,6 +155,7 @@ def show_learner(user_id):
         titles=dict(reports.module_titles()),
         evidence=evidence.of_learner(learner.id),
         quiz_answers=evidence.quiz_answers,
+        finding_message=exercises.message_for_others,
         labels=reports.LABELS,
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from ..exercises import message_for_others
 from ..extensions import db
 from ..models import (
     AttemptState,
@@ -169,5 +170,7 @@ def iter_rows(
             None,
             "yes" if sub.passed else "no",
             json.dumps(sub.answer, ensure_ascii=False),
-            "; ".join(f"{f['severity']} {f['field']}: {f['message']}" for f in sub.findings),
+            "; ".join(
+                f"{f['severity']} {f['field']}: {message_for_others(f)}" for f in sub.findings
+            ),
         ]

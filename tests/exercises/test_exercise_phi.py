@@ -21,11 +21,11 @@ def _kinds(text, **kw):
         ("Thanks to our patient, Anna Kowalski, for sharing", "name", "Anna Kowalski"),
         ("Peter Novak was discharged this morning", "name", "Peter Novak"),
         # (C) dates tied to a person, ages over 89
-        ("DOB 03/14/1962", "date", "DOB 03/14/1962"),
-        ("She was born on March 3, 1950", "date", "born on March 3, 1950"),
-        ("admitted on 2024-02-01 with chest pain", "date", "admitted on 2024-02-01"),
-        ("discharged 12/3 after a long stay", "date", "discharged 12/3"),
-        ("He passed away on June 4 surrounded by family", "date", "passed away on June 4"),
+        ("DOB 03/14/1962", "date", "03/14/1962"),
+        ("She was born on March 3, 1950", "date", "March 3, 1950"),
+        ("admitted on 2024-02-01 with chest pain", "date", "2024-02-01"),
+        ("discharged 12/3 after a long stay", "date", "12/3"),
+        ("He passed away on June 4 surrounded by family", "date", "June 4"),
         ("A 92-year-old patient walked home today", "age", "92-year-old"),
         ("a lady aged 95 from the ward", "age", "aged 95"),
         ("our 101 yo visitor", "age", "101 yo"),
@@ -58,7 +58,8 @@ def test_finds_identifier(text, kind, excerpt):
     assert hits, find_phi(text)
     assert hits[0].severity == "error"
     assert text[hits[0].start : hits[0].end].endswith(excerpt) or excerpt in hits[0].excerpt
-    assert excerpt in hits[0].message
+    # The message never repeats what leaked: only the offsets point to it.
+    assert excerpt not in hits[0].message
 
 
 @pytest.mark.parametrize(
@@ -128,3 +129,44 @@ def test_phi_in_a_post_fails_with_phi_code():
     codes = {f.code for f in result.findings}
     assert {"phi_name", "phi_date"} <= codes
     assert all(f.field == "text" for f in result.findings if f.code.startswith("phi_"))
+
+
+def test_a_finding_points_to_what_leaked_without_quoting_it():
+    from course.exercises import message_for_others, quote_for_learner
+
+    answer = {"posts": ["1/2 Ward news", "2/2 Prayers for Kevin Mbeki in ICU after his stroke"]}
+    result = check("live_thread", answer, {"min_posts": 2})
+    (finding,) = [f for f in result.findings if f.code == "phi_name"]
+    record = finding.as_record()
+    assert record["field"] == "posts[1]"
+    assert "Kevin" not in record["message"]
+    assert quote_for_learner(record, answer) == "Kevin Mbeki"
+    assert "Kevin" not in message_for_others(record)
+    # A finding stored before messages stopped quoting: others read it from its code.
+    legacy = {**record, "message": "In post 2: This looks like a patient's name: 'Kevin Mbeki'."}
+    del legacy["start"], legacy["end"]
+    assert quote_for_learner(legacy, answer) == ""
+    assert "Kevin" not in message_for_others(legacy)
+    assert message_for_others({"code": "post_empty", "message": "Write it."}) == "Write it."
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # The organisation's own contacts are at most a warning, however they are introduced.
+        ("Questions about your discharge? appointments@example.org", "warning"),
+        ("Press enquiries: media@example.org", "warning"),
+        ("Crisis line: 1-800-273-8255, free and open 24/7", "warning"),
+        ("Free screening for everyone in ZIP 62704 this weekend", "warning"),
+        # A person's own are errors.
+        ("Email her son at kevin.cho88@gmail.com about the discharge", "error"),
+        ("His sister's number is 1-212-555-0147, call her if he deteriorates", "error"),
+        ("Her daughter's mobile is +44 7700 900123", "error"),
+        ("call his wife on 07700 900461 when he wakes up", "error"),
+    ],
+)
+def test_public_contacts_are_warnings_and_personal_ones_errors(text, severity):
+    contacts = [f for f in find_phi(text, organisation_domain="example.org")
+                if f.kind in {"email", "phone", "zip"}]  # fmt: skip
+    assert contacts
+    assert {f.severity for f in contacts} == {severity}

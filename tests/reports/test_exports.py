@@ -6,6 +6,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+from course.exercises import message_for_others
 from course.extensions import db
 from course.models import ExerciseSubmission, User
 from course.services import csvstream, practice
@@ -103,7 +104,7 @@ def test_evidence_has_the_learners_answers_next_to_the_findings(ward, client, au
     exercise_row = next(r for r in rows if r[header.index("Kind")].startswith("exercise"))
     assert "=1+1 call 555-0100" in exercise_row[header.index("Answer")]
     for finding in submission.findings:
-        assert finding["message"] in exercise_row[header.index("Findings")]
+        assert message_for_others(finding) in exercise_row[header.index("Findings")]
     quiz_row = next(r for r in rows if r[header.index("Kind")] == "quiz attempt")
     assert quiz_row[header.index("Score")] == "100"
     assert "right" in quiz_row[header.index("Findings")]
