@@ -77,7 +77,7 @@ def phi_findings(
             Finding(
                 f"phi_{hit.kind}",
                 field,
-                f"In {label}: {hit.message}",
+                f"In {label}: {hit.message[:1].lower()}{hit.message[1:]}",
                 hit.severity,
                 span=(hit.start, hit.end),
             )

@@ -203,9 +203,10 @@ _RECORD_PATH = re.compile(
 )
 
 # --- dates -----------------------------------------------------------------------------------
+# A month's name, or its abbreviation with or without its dot ("Jan.", not "March.").
 _MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?)"
 )
 _ORD = r"(?:st|nd|rd|th)?"
 _DATE_RES = (
