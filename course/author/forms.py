@@ -9,6 +9,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -284,6 +285,16 @@ class GiftImportForm(FlaskForm):
         "GIFT file",
         validators=[FileRequired("Choose a file."), FileAllowed(["txt", "gift"], "A .txt file.")],
         description="Moodle's GIFT format: multiple choice, multiple answers and true/false.",
+    )
+    when_unsupported = RadioField(
+        "If some questions cannot be imported",
+        choices=[
+            SelectChoice("nothing", "Import nothing, and list every problem by line"),
+            SelectChoice(
+                "skip", "Import the supported questions, and list the skipped ones by line"
+            ),
+        ],
+        default="nothing",
     )
     submit = SubmitField("Import questions")
 

@@ -337,6 +337,17 @@ def import_module():
     )
 
 
+#: Skipped questions listed in the message after an import; the audit line lists them all.
+SKIPPED_SHOWN = 10
+
+
+def _skipped_message(filename: str, skipped: list[tuple[int | None, str]]) -> str:
+    lines = "; ".join(f"line {line or '?'}: {problem}" for line, problem in skipped[:SKIPPED_SHOWN])
+    more = len(skipped) - SKIPPED_SHOWN
+    rest = f"; and {more} more, listed in the module's history" if more > 0 else ""
+    return f"Skipped {len(skipped)} questions of {filename}, by line: {lines}{rest}."
+
+
 @bp.route("/modules/<slug>/import-gift", methods=["GET", "POST"])
 @studio
 def import_gift(slug):
@@ -350,12 +361,22 @@ def import_gift(slug):
             form.file.errors.append("The file is not UTF-8 text.")
         else:
             try:
-                keys = authoring.import_gift(module, current_user.id, text, storage.filename)
+                keys, skipped = authoring.import_gift(
+                    module,
+                    current_user.id,
+                    text,
+                    storage.filename,
+                    skip_unsupported=form.when_unsupported.data == "skip",
+                )
             except ContentError as error:
                 db.session.rollback()
                 problems = error
             else:
                 flash(f"Imported {len(keys)} questions into the draft.", "success")
+                if skipped:
+                    # The top of the page, where the list of skipped questions is shown.
+                    flash(_skipped_message(storage.filename, skipped), "warning")
+                    return redirect(url_for(".edit_module", slug=slug))
                 return redirect(url_for(".edit_module", slug=slug, _anchor="questions"))
     return render_template(
         "author/import_gift.html", module=module, form=form, problems=problems

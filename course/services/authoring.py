@@ -577,25 +577,34 @@ def import_module(
     return module
 
 
-def import_gift(module: Module, actor_id: int, text: str, filename: str) -> list[str]:
-    """Add the questions of a GIFT file to the draft; returns the new keys.
+def import_gift(
+    module: Module, actor_id: int, text: str, filename: str, *, skip_unsupported: bool = False
+) -> tuple[list[str], list[tuple[int | None, str]]]:
+    """Add the questions of a GIFT file to the draft; returns the new keys and the skipped.
 
-    All or nothing: any unreadable question raises ContentError with its line.
+    All or nothing by default: any unreadable or unsupported question raises ContentError
+    with its line, and nothing is added. With `skip_unsupported`, the questions that can be
+    read are added and the others are returned as (line, problem), in line order, and named
+    in the audit line; a file with no question to add still raises ContentError.
     """
     result = gift.parse(text)
     problems: list[tuple[int | None, str]] = list(result.problems)
+    readable = []
     for question in result.questions:
         choices = [ChoiceSpec(c.text, c.correct, c.feedback) for c in question.choices]
-        for message in content_io.choice_problems(QuestionType(question.type), choices):
-            problems.append((question.line, message))
+        found = content_io.choice_problems(QuestionType(question.type), choices)
+        problems += [(question.line, message) for message in found]
+        if not found:
+            readable.append(question)
+    problems.sort(key=lambda p: p[0] or 0)
     if not result.questions and not problems:
         problems.append((1, "the file has no questions"))
-    if problems:
-        raise ContentError(filename, sorted(problems, key=lambda p: p[0] or 0))
+    if problems and not (skip_unsupported and readable):
+        raise ContentError(filename, problems)
     draft = ensure_draft(module, actor_id)
     taken = {q.key for q in draft.questions}
     keys = []
-    for question in result.questions:
+    for question in readable:
         key = _unique_key(question.key_hint, taken)
         taken.add(key)
         keys.append(key)
@@ -614,11 +623,13 @@ def import_gift(module: Module, actor_id: int, text: str, filename: str) -> list
         )
     _touch(draft, actor_id)
     db.session.flush()
+    skipped = "; ".join(f"line {line or '?'}: {message}" for line, message in problems)
     audit.record(
         actor_id,
         "question.import_gift",
         subject(module),
-        f"imported {len(keys)} questions from {filename}",
+        f"imported {len(keys)} questions from {filename}"
+        + (f"; skipped {len(problems)}: {skipped}" if problems else ""),
     )
     db.session.commit()
-    return keys
+    return keys, problems

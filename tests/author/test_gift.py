@@ -183,8 +183,11 @@ def test_true_false_feedback_with_markers():
 
 def test_import_adds_to_a_draft_or_nothing(app, trainer, as_trainer):
     module = authoring.create_module(trainer.id, "bank", "Bank")
-    keys = authoring.import_gift(module, trainer.id, "::A:: A? {T}\n\n::A:: Again? {F}\n", "b.txt")
+    keys, skipped = authoring.import_gift(
+        module, trainer.id, "::A:: A? {T}\n\n::A:: Again? {F}\n", "b.txt"
+    )
     assert keys == ["a", "a-2"]
+    assert skipped == []
     with pytest.raises(ContentError) as error:
         authoring.import_gift(module, trainer.id, "Fine {T}\n\n\nEssay {}\n", "bad.txt")
     assert error.value.problems[0][0] == 4
@@ -198,3 +201,76 @@ def test_import_adds_to_a_draft_or_nothing(app, trainer, as_trainer):
     assert response.status_code == 422
     assert "bank.txt, line 3" in response.get_data(as_text=True)
     assert len(authoring.module_by_slug("bank").draft.questions) == 2
+
+
+MIXED = (
+    "::Good:: Fine? {T}\n"
+    "\n"
+    "::Essay:: Tell us {}\n"
+    "\n"
+    "$CATEGORY: Numbers\n"
+    "::Num:: 2+2? {#4}\n"
+    "\n"
+    "::Also good:: Pick {=a ~b}\n"
+    "\n"
+    "::No right:: Pick {~a ~b}\n"
+)
+
+
+def test_import_the_supported_questions_and_list_the_skipped_by_line(app, trainer):
+    module = authoring.create_module(trainer.id, "mixed", "Mixed")
+    with pytest.raises(ContentError) as error:
+        authoring.import_gift(module, trainer.id, MIXED, "mixed.txt")
+    assert [line for line, _ in error.value.problems] == [3, 6, 10]
+
+    keys, skipped = authoring.import_gift(
+        module, trainer.id, MIXED, "mixed.txt", skip_unsupported=True
+    )
+    assert keys == ["good", "also-good"]
+    assert [line for line, _ in skipped] == [3, 6, 10]
+    assert "essay" in skipped[0][1]
+    assert "numeric" in skipped[1][1]
+    assert "no right answer" in skipped[2][1]
+    draft = authoring.module_by_slug("mixed").draft
+    assert [q.key for q in draft.questions] == ["good", "also-good"]
+    # Nothing importable is still refused, whatever the choice.
+    with pytest.raises(ContentError):
+        authoring.import_gift(module, trainer.id, "Essay {}\n", "e.txt", skip_unsupported=True)
+
+
+def test_the_import_page_offers_both_choices(app, trainer, as_trainer):
+    authoring.create_module(trainer.id, "bank2", "Bank 2")
+    page = as_trainer.get("/studio/modules/bank2/import-gift").get_data(as_text=True)
+    assert "Import nothing, and list every problem by line" in page
+    assert "Import the supported questions, and list the skipped ones by line" in page
+
+    response = as_trainer.post(
+        "/studio/modules/bank2/import-gift",
+        data={"file": (io.BytesIO(MIXED.encode()), "mixed.txt"), "when_unsupported": "skip"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = as_trainer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Imported 2 questions into the draft." in page
+    assert "Skipped 3 questions of mixed.txt, by line: line 3:" in page
+    assert "line 6:" in page
+    assert "line 10:" in page
+    assert "skipped 3: line 3" in page  # the module's history keeps the whole list
+    assert len(authoring.module_by_slug("bank2").draft.questions) == 2
+
+    response = as_trainer.post(
+        "/studio/modules/bank2/import-gift",
+        data={"file": (io.BytesIO(MIXED.encode()), "mixed.txt"), "when_unsupported": "nothing"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "mixed.txt, line 6" in response.get_data(as_text=True)
+    assert len(authoring.module_by_slug("bank2").draft.questions) == 2
+
+    response = as_trainer.post(
+        "/studio/modules/bank2/import-gift",
+        data={"file": (io.BytesIO(MIXED.encode()), "mixed.txt"), "when_unsupported": "half"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert len(authoring.module_by_slug("bank2").draft.questions) == 2
