@@ -154,7 +154,7 @@ _LABELLED = [
     ),
     (
         "licence_number",
-        rf"\b(?:(?:driver'?s?\s+|driving\s+)?licen[cs]e\s*{_NO}?|certificate\s+{_NO}"
+        rf"\b(?:(?:driver'?s?\s+|driving\s+)?licen[cs]e\s*{_NO}?|DL\s*{_NO}?|certificate\s+{_NO}"
         rf"|DEA\s+{_NO}?|passport\s*{_NO}?)",
     ),
     (
@@ -170,7 +170,7 @@ _LABEL_WORDS = re.compile(
     r"licen[cs]e|plate|registration|vin|serial|s/n|sn|device|imei|udi|pacemaker|defibrillator"
     r"|icd|implant|pump|hearing|cpap|bipap|cgm|monitor|stent|prosthesis|wheelchair|ventilator"
     r"|valve|member|policy|plan|insurance|subscriber|beneficiary|group|medicaid|medicare|nhs"
-    r"|chi|account|acct|billing|invoice|certificate|dea|passport|mrn|record|chart|patient"
+    r"|chi|account|acct|billing|invoice|certificate|dea|passport|dl|mrn|record|chart|patient"
     r"|hospital|case|file|encounter|ssn|social",
     _I,
 )
@@ -259,8 +259,10 @@ _AGE_RE = re.compile(
     rf"|(?:turn(?:s|ed|ing)?|reach(?:es|ed)?|celebrat\w+\s+(?:his|her|their))\s+{_AGE}\b{_AGGREGATE}"
     rf"|(?:9\d|1[01]\d)(?:st|nd|rd|th)\s+birthday|(?:ninetieth|hundredth|one\s+hundredth)\s+"
     rf"birthday|(?:9\d|1[01]\d)\s+today\b|at\s+{_AGE}\s*,\s*(?=[A-Z]|he\b|she\b)"
-    rf"|(?:who\s+is|who's|she\s+is|he\s+is|she's|he's|is\s+now)\s+{_AGE}\b"
+    rf"|(?:who|she|he|they)\s+(?:is|was|turned|turns)\s+{_AGE}\b"
     r"(?!\s*(?:%|per\s*cent|percent|beds?\b|[a-z]+s\b))"
+    rf"|(?:who's|she's|he's|is\s+now)\s+{_AGE}\b(?!\s*(?:%|per\s*cent|percent|beds?\b|[a-z]+s\b))"
+    rf"|\bis\s+{_AGE}(?=\s*(?:$|[,.!;]|and\b|today\b|now\b|this\b))"
     rf"|in\s+(?:his|her|their)\s+(?:late\s+|early\s+|mid[- ])?nineties|nonagenarian|centenarian)",
     _I,
 )

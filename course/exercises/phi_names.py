@@ -65,7 +65,7 @@ ROLE_WORDS = _words(
     champion fundraiser donor supporter sponsor mayor councillor mp medic fy1 fy2 gp rn np md
     scientist researcher educator tutor mentor caterer pharmacy estates catering finance hr it
     reception radiology department committee board charity trust foundation council school
-    university college club church office wi league society year month anaesthetist
+    university college club church office wi league society anaesthetist
     anesthetist optometrist dentist hygienist carer carers psychologist psychiatrist counsellor
     counselor clinician employee player choir band clerk housekeeping"""
 )
@@ -81,6 +81,8 @@ INSTITUTIONS = _words(
     service services nhs campus site day week month year appeal run marathon walk"""
 )
 BEFORE_INSTITUTION = _words("st saint mount mt lake fort port royal")
+#: Words of INSTITUTIONS that are common surnames too: after a given name, a person.
+SURNAME_PLACES = _words("park hall court lane house")
 #: Organisations named after people, or whose names read like one, that health posts cite
 #: often (our own list, U).
 ORGANISATIONS = frozenset(
@@ -300,7 +302,7 @@ ORGANISATION_NOUNS = _words(
 )
 
 
-def _clinical(tokens: list[_Token]) -> bool:
+def _clinical(tokens: list[_Token], text: str = "") -> bool:
     previous = ""
     for index, token in enumerate(tokens):
         word = token.lower
@@ -311,8 +313,13 @@ def _clinical(tokens: list[_Token]) -> bool:
             or word.endswith(CLINICAL_SUFFIXES)
             or (previous, word) in CLINICAL_PAIRS
         ):
-            following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
-            if following not in ORGANISATION_NOUNS:
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            # "chemo day unit" is a service; "chemo day 6" is someone's sixth day.
+            if (
+                following is None
+                or following.lower not in ORGANISATION_NOUNS
+                or text[following.end : following.end + 2].strip()[:1].isdigit()
+            ):
                 return True
         previous = word
     return False
@@ -381,11 +388,22 @@ class _Sentence:
         token = self.tokens[i]
         if self.style == "normal":
             return token.text[:1].isupper() and not (token.text.isupper() and len(token.text) > 1)
-        # All small letters or all capitals: only words from the name lists.
-        if token.lower in FUNCTION_WORDS or not self.lists.is_name(token.lower):
+        # All small letters or all capitals: only words from the name lists; an ordinary word
+        # only after a title or a patient word, or as a given name before a surname that is no
+        # ordinary word ("lily evans").
+        lists = self.lists
+        if token.lower in FUNCTION_WORDS or not lists.is_name(token.lower):
             return False
-        return not self.lists.is_ambiguous(token.lower) or (
-            i > 0 and self.tokens[i - 1].lower in TITLES | PATIENT_WORDS
+        if not lists.is_ambiguous(token.lower):
+            return True
+        if i > 0 and self.tokens[i - 1].lower in TITLES | PATIENT_WORDS:
+            return True
+        following = self.tokens[i + 1].lower if i + 1 < len(self.tokens) else ""
+        return (
+            lists.is_given(token.lower)
+            and lists.is_surname(following)
+            and not lists.is_ambiguous(following)
+            and self._joined(i, i + 1)
         )
 
     def _joined(self, a: int, b: int) -> bool:
@@ -409,10 +427,12 @@ def find_patient_names(text: str, spans: list[tuple[int, int]] | None = None):
     sentences = [_Sentence(text, s, e, lists) for s, e in spans]
     found: list[tuple[int, int]] = []
     for index, sentence in enumerate(sentences):
-        clinical = _clinical(sentence.tokens)
+        clinical = _clinical(sentence.tokens, text)
         if not clinical and index + 1 < len(sentences):
             following = sentences[index + 1]
-            clinical = bool(_FOLLOWS_ON.search(following.body)) and _clinical(following.tokens)
+            clinical = bool(_FOLLOWS_ON.search(following.body)) and _clinical(
+                following.tokens, text
+            )
         if not clinical:
             continue
         staff_sentence = _staff_context(sentence.tokens)
@@ -458,7 +478,15 @@ def _judge(text: str, sentence: _Sentence, first: int, last: int, staff_sentence
     words = tuple(t.lower for t in run)
     if any(words[i : i + len(o)] == o for o in ORGANISATIONS for i in range(len(words))):
         return None
-    if (following and following.group(1).lower() in INSTITUTIONS) or run[-1].lower in INSTITUTIONS:
+    person_place = (
+        len(run) == 2
+        and run[-1].lower in SURNAME_PLACES
+        and lists.is_given(run[0].lower)
+        and not lists.is_ambiguous(run[0].lower)
+    )  # "Jenny Park" is a person, "Victoria Ward" a ward
+    if (following and following.group(1).lower() in INSTITUTIONS) or (
+        run[-1].lower in INSTITUTIONS and not person_place
+    ):
         return None
     if before_token in BEFORE_INSTITUTION or run[0].lower in BEFORE_INSTITUTION:
         return None
@@ -517,9 +545,14 @@ def _is_a_name(
     lists = sentence.lists
     words = [t.lower for t in run]
     if introduced:
-        # "Mr Lee", "baby Ava", "the Novak family"; but not "Patient Safety Week" or
-        # "patients said": some word must be no ordinary word. After a title, any word.
-        return titled or any(not lists.is_ambiguous(w) for w in words)
+        # "Mr Lee", "baby Ava", "Grandma Rose", "the Novak family"; but not "Patient Safety
+        # Week" or "patients said": a word must be a capitalised name or no ordinary word.
+        # After a title, any word.
+        return (
+            titled
+            or any(not lists.is_ambiguous(w) for w in words)
+            or (sentence.style == "normal" and any(lists.is_name(w) for w in words))
+        )
     given = [w for w in words if lists.is_given(w) and not lists.is_ambiguous(w)]
     named = [w for w in words if lists.is_name(w)]
     if sentence.style != "normal":
@@ -534,5 +567,7 @@ def _is_a_name(
         return True  # "Grace Adeyemi", "April Jones"; not "Facebook Page" or "Red Cross"
     if len(run) >= 2 and named and not all(lists.is_ambiguous(w) for w in words):
         return True
+    if len(run) == 2 and lists.is_given(words[0]) and lists.is_surname(words[1]):
+        return True  # "Frank Miller", "Mark Hill": a given name and a surname
     # An ambiguous given name tied to care: "Bill on ward 6", "Will had his surgery".
     return len(run) == 1 and lists.is_given(words[0]) and tie
