@@ -132,7 +132,12 @@ CLINICAL_WORDS = _words(
     pediatric oncology cardiology neurology orthopaedic orthopedic urology respiratory critical
     stable unwell sick ill illness poorly pain breathless unconscious resuscitated resuscitation
     cpr sedation anaesthetic anesthetic wheelchair crutches bedside visiting visitors obs vitals
-    kg lb lbs weighing weighed tonsils tonsillectomy appendectomy gp"""
+    kg lb lbs weighing weighed tonsils tonsillectomy appendectomy gp cataract cataracts
+    glaucoma hernia gallstones ulcer ulcers shingles measles mumps chickenpox croup rsv
+    norovirus mrsa dvt embolism clot aneurysm angina arrhythmia afib pacemaker epilepsy
+    lupus autism adhd depression anxiety psychosis schizophrenia bipolar eating disorder
+    anorexia bulimia hiv aids hepatitis tb tuberculosis malaria cholera ebola mpox sickle
+    scoliosis dialysis catheter stoma tracheostomy cpap nebuliser nebulizer inhaler insulin"""
 )
 CLINICAL_PREFIXES = tuple(
     sorted(
@@ -171,13 +176,13 @@ STAFF_CONTEXT_WORDS = _words(
     fundraising funded funding marathon sponsored sponsor sponsoring volunteer volunteers
     volunteered volunteering charity farewell anniversary colleague colleagues staff team
     explains explained tips led leads runs ran hosted hosting chairs opened unveiled launched
-    launches exams exam studies studying placement rotation induction"""
+    launches exams exam studies studying placement rotation induction event events"""
 )
 STAFF_CONTEXT_PAIRS = frozenset(
     tuple(p.split())
     for p in (
         "new job", "new role", "new post", "new position", "leaves our", "leaves the",
-        "day off", "years of", "as our", "years as",
+        "day off", "years of", "as our", "years as", "open day", "open evening",
     )
 )  # fmt: skip
 _EVENT_WORDS = _words(
