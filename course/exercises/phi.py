@@ -467,10 +467,20 @@ def _dates(text: str, out: _Collector) -> None:
             break
 
 
+_TO_AN_INSTITUTION = re.compile(
+    r"^\s+(?:to|for|of)\s+(?:our|the|this)\s+(?:\w+\s+){0,2}?(?:hospital|clinic|building|chapel"
+    r"|cent(?:er|re)|practice|foundation|wing|department|church|school|charity|ward|unit|trust"
+    r"|service|society|club|hospice)s?\b",
+    _I,
+)
+
+
 def _ages(text: str, out: _Collector) -> None:
     for m in _AGE_RE.finditer(text):
         if _NOT_A_PERSON.search(text[max(0, m.start() - 60) : m.start()]):
             continue
+        if _TO_AN_INSTITUTION.match(text[m.end() : m.end() + 60]):
+            continue  # "Happy 96th birthday to our hospital chapel"
         if re.match(r"\d", m.group(0)) and text[m.end() : m.end() + 1] == "%":
             continue
         out.add("age", m.start(), m.end())

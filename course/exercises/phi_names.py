@@ -176,7 +176,8 @@ STAFF_CONTEXT_WORDS = _words(
     fundraising funded funding marathon sponsored sponsor sponsoring volunteer volunteers
     volunteered volunteering charity farewell anniversary colleague colleagues staff team
     explains explained tips led leads runs ran hosted hosting chairs opened unveiled launched
-    launches exams exam studies studying placement rotation induction event events"""
+    launches exams exam studies studying placement rotation induction event events covering
+    cover covers"""
 )
 STAFF_CONTEXT_PAIRS = frozenset(
     tuple(p.split())
@@ -208,7 +209,8 @@ _TIE_AFTER = re.compile(
     r"|delivered\s+(?:a|her|their)\s+baby|miscarried|coded|tested\s+positive|came\s+in\s+with"
     r"|brought\s+in|is\s+home\s+after|back\s+on\s+(?:his|her|their)\s+feet|out\s+of"
     r"\s+(?:theatre|surgery|icu|hospital)|still\s+in|in\s+a\s+coma|lost\s+(?:her|his|their)"
-    r"\s+baby)\b",
+    r"\s+baby|gave\s+birth|delivered\s+(?:twins|triplets|a\s+boy|a\s+girl|a\s+baby)"
+    r"|(?:the|our)\s+(?:\w+\s+){0,2}(?:in|on|from)\s+(?:bed|bay|room|side\s+room|cubicle)\b)",
     _I,
 )
 _TIE_BEFORE = re.compile(
@@ -226,6 +228,8 @@ _ROLE_AFTER = re.compile(
     r"|long-serving\s+|senior\s+|junior\s+|lead\s+|head\s+)?(?P<role>[\w&'’ -]{0,40})",
     _I,
 )
+# "Barry this week - our COPD nurse": a role soon after the name.
+_OUR_ROLE = re.compile(r"\bour\s+(?P<role>(?:[\w&'’-]+\s+){0,2}[\w&'’-]+)", _I)
 _STAFF_AFTER = re.compile(
     r"^\s*(?:and\s+(?:Dr|Nurse|Prof|Professor|Sister)\b|(?:operated|performed|led|leads|runs"
     r"|ran|taught|teaches|presented|presents|explains|shares|helps|fixed|did\s+(?:his|her"
@@ -238,7 +242,7 @@ _STAFF_NAME_BEFORE = re.compile(
     r"\b(?:Dr|Doctor|Nurse|Prof|Professor|Sister|Matron)\.?\s+[A-Z][\w'’-]+\s+(?:and|&)\s*$"
 )
 _SUPPORTER_BEFORE = re.compile(
-    r"\b(?:thank\s+you(?:\s+to)?|thanks(?:\s+to)?|huge\s+thanks\s+to)\s+(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$",
+    r"\b(?:thank(?:\s+you)?(?:\s+to)?|thanks(?:\s+to)?|huge\s+thanks\s+to)\s+(?:(?:mr|mrs|ms|miss|mx)\.?\s+)?$",
     _I,
 )
 # A relative's care told next to the name: "so glad your husband's scan was clear".
@@ -252,7 +256,7 @@ _RELATIVE_CARE = re.compile(
 # A unit named after the name says where a colleague works as well as where a patient lies.
 _UNIT_TIE = re.compile(
     r"^\s*(?:,\s*)?(?:(?:is|was|still|now)\s+)*(?:in|on|at)\s+(?:the\s+)?(?:suite|ward|icu|nicu"
-    r"|picu|hdu|resus|a&e|er|theatre|hospice|intensive\s+care)\b(?!\s*\d)",
+    r"|picu|hdu|resus|a&e|er|theatre|hospice|intensive\s+care)\b",
     _I,
 )
 _FAMILY_AFTER = re.compile(r"^\s+(?:family|family's|twins|household|kids|children)\b", _I)
@@ -303,7 +307,7 @@ class _Token:
 ORGANISATION_NOUNS = _words(
     """department departments team teams staff service services office reception training
     course video talk lecture awareness campaign week day month appeal fund charity birthday
-    anniversary guidance policy clinic clinics conference research study skills"""
+    anniversary guidance policy clinic clinics conference research study skills admin"""
 )
 
 
@@ -311,6 +315,14 @@ def _clinical(tokens: list[_Token], text: str = "") -> bool:
     previous = ""
     for index, token in enumerate(tokens):
         word = token.lower
+        if (
+            "-" in word
+            and word not in CLINICAL_WORDS
+            and _clinical(
+                [_Token(part, part, token.start, token.end) for part in word.split("-") if part]
+            )
+        ):
+            return True  # "end-of-treatment", "post-op"
         if (
             (word in CLINICAL_WORDS and token.text not in _ACRONYM_COLLISIONS)
             or token.text in CLINICAL_ACRONYMS
@@ -511,7 +523,12 @@ def _judge(text: str, sentence: _Sentence, first: int, last: int, staff_sentence
         return None
     role_before = _is_role(" ".join(before.split()[-4:])) and not patient_word
     role_after = _ROLE_AFTER.match(after)
-    if (role_before or (role_after and _is_role(role_after.group("role") or ""))) and not (
+    role_later = _OUR_ROLE.search(after.split(".")[0][:45])
+    if (
+        role_before
+        or (role_after and _is_role(role_after.group("role") or ""))
+        or (role_later and _is_role(role_later.group("role")))
+    ) and not (
         patient_word
         or re.match(r"^\s*(?:in|on)\s+(?:the\s+)?(?:bed|bay|room|cubicle)\s*\d", after, _I)
     ):
@@ -574,5 +591,13 @@ def _is_a_name(
         return True
     if len(run) == 2 and lists.is_given(words[0]) and lists.is_surname(words[1]):
         return True  # "Frank Miller", "Mark Hill": a given name and a surname
-    # An ambiguous given name tied to care: "Bill on ward 6", "Will had his surgery".
-    return len(run) == 1 and lists.is_given(words[0]) and tie
+    # A word tied to care: "Bill on ward 6", "Will had his surgery", or a name the lists do
+    # not hold, in the middle of a sentence ("Priyanka who delivered twins").
+    return (
+        len(run) == 1
+        and tie
+        and (
+            lists.is_given(words[0])
+            or (run[0] is not sentence.tokens[0] and not lists.is_ambiguous(words[0]))
+        )
+    )
