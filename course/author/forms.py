@@ -11,6 +11,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -24,7 +25,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import NumberInput
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 from .. import exercises
 from ..exercises import params
@@ -201,9 +202,29 @@ def _setting_field(name: str):
         return StringField(
             setting.label,
             description=setting.help,
-            widget=NumberInput(min=setting.minimum),
+            widget=NumberInput(min=setting.minimum, max=setting.maximum),
             render_kw={"class": "short"},
         )
+    if setting.input == "choice":
+        return SelectField(
+            setting.label,
+            choices=[SelectChoice(*pair) for pair in setting.choices],
+            description=setting.help,
+            validate_choice=False,
+        )
+    if setting.input == "options":
+        return SelectMultipleField(
+            setting.label,
+            choices=[SelectChoice(*pair) for pair in setting.choices],
+            description=setting.help,
+            validate_choice=False,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+        )
+    if setting.input == "paragraph":
+        return TextAreaField(setting.label, description=setting.help, render_kw={"rows": 4})
+    if setting.input == "line":
+        return StringField(setting.label, description=setting.help)
     if setting.input == "yes_no":
         return BooleanField(setting.label, description=setting.help)
     if setting.input in ("hashtags", "domains", "names"):

@@ -25,7 +25,8 @@ class FieldGroup:
 
     `key` is the path findings about the group as a whole point at. `quote` is a text the
     learner responds to (a review, a mention), shown at the top of the group with its author
-    `quote_by` and a line about it, `quote_meta` ("2 of 5 stars").
+    `quote_by` and a line about it, `quote_meta` ("2 of 5 stars"). `columns`: on a wide
+    screen the group's fields sit side by side (a choice next to its reply).
     """
 
     key: str
@@ -34,6 +35,7 @@ class FieldGroup:
     quote: str = ""
     quote_by: str = ""
     quote_meta: str = ""
+    columns: bool = False
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,30 @@ FACEBOOK_MAX_CATEGORIES = 3  # U
 FACEBOOK_PAGE_NAME_CAPS_WORD_MAX = 4  # U: an all-caps word longer than this must be an acronym
 FACEBOOK_PAGE_NAME_CAPS_SHARE_MAX = 0.5  # U: more than half the letters capitals is an error
 
+# --- Replies to patients' reviews ----------------------------------------------------------
+# Source: PLATFORM-RULES.md "Replying to patients' reviews" (Google Business Profile). S
+GOOGLE_REVIEW_REPLY_MAX = 4096  # S
+# U: our advice; a public reply longer than this starts explaining what belongs offline.
+REVIEW_REPLY_ADVISED_MAX = 700  # U
+
+# --- Facebook and Instagram ads (Meta) -----------------------------------------------------
+# Source: PLATFORM-RULES.md "Facebook ads (recommendations: warn, never reject)".
+FACEBOOK_AD_PRIMARY_TEXT_ADVISED = 125  # V: recommended, not a limit
+FACEBOOK_AD_HEADLINE_ADVISED = 40  # V: recommended, not a limit
+FACEBOOK_AD_LINK_DESCRIPTION_ADVISED = 30  # S: recommended, not a limit
+
+# --- YouTube video listing ------------------------------------------------------------------
+# Source: PLATFORM-RULES.md "YouTube video listing"; all S.
+YOUTUBE_TITLE_MAX = 100  # S
+YOUTUBE_DESCRIPTION_MAX = 5000  # S
+YOUTUBE_HASHTAGS_SHOWN = 3  # S: the first three of the description show above the title
+YOUTUBE_HASHTAGS_IGNORED_OVER = 60  # S: more than this and YouTube ignores every hashtag
+YOUTUBE_HASHTAGS_ADVISED_MAX = 15  # S: YouTube recommends 15 or fewer
+
+# --- LinkedIn invitations -------------------------------------------------------------------
+# Source: PLATFORM-RULES.md "LinkedIn invitations". S
+LINKEDIN_INVITATION_NOTE_MAX = 300  # S
+
 # --- Exercises (our product constants) ----------------------------------------------------
 # U: answers longer than this are not analysed further (keeps validators fast on junk).
 ANSWER_MAX_CHARS = 100_000  # U
@@ -56,6 +80,9 @@ THREAD_MIN_POSTS = 3  # U: from the issue ("3-10")
 THREAD_MAX_POSTS = 10  # U
 POST_DEFAULT_MIN_HASHTAGS = 1  # U
 POST_DEFAULT_MAX_HASHTAGS = 3  # U
+TRIAGE_MIN_MENTIONS = 3  # U: a monitoring feed shorter than this teaches little
+TRIAGE_REPLY_ADVISED_MAX = 280  # U: a reply in a feed is short, whatever the platform allows
+OUTREACH_GROUP_POST_MIN_WORDS = 15  # U: a question to peers needs its context
 
 #: Post length limit per platform, by the platform key used in exercise parameters.
 POST_MAX_LENGTH = {

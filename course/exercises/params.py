@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import phonenumbers
 
 from . import limits
+from .choices import CHANNELS, MENTIONS
 from .findings import Finding, error
 from .hashtags import is_valid_hashtag
 from .links import is_domain
@@ -91,6 +92,71 @@ def _strings(name, value):
     return []
 
 
+def _count_between(minimum: int, maximum: int):
+    def check(name, value):
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            return [
+                error(
+                    "param_not_count",
+                    name,
+                    f"{name} must be a whole number from {minimum} to {maximum}.",
+                )
+            ]
+        return []
+
+    return check
+
+
+def _text(max_chars: int):
+    def check(name, value):
+        if not isinstance(value, str) or not value.strip():
+            return [error("param_not_text", name, f"{name} must not be empty.")]
+        if len(value) > max_chars:
+            return [
+                error(
+                    "param_too_long",
+                    name,
+                    f"{name} must be at most {max_chars:,} characters ({len(value):,} now).",
+                )
+            ]
+        return []
+
+    return check
+
+
+def _choice(options: Mapping):
+    def check(name, value):
+        if value not in options:
+            return [error("param_choice", name, f"{name} must be one of: {', '.join(options)}.")]
+        return []
+
+    return check
+
+
+def _options(options: Mapping, minimum: int):
+    def check(name, value):
+        if (
+            not isinstance(value, list | tuple)
+            or len(value) < minimum
+            or any(not isinstance(v, str) or v not in options for v in value)
+            or len(set(value)) != len(value)
+        ):
+            return [
+                error(
+                    "param_options",
+                    name,
+                    f"{name} must list at least {minimum} of: {', '.join(options)}, each once.",
+                )
+            ]
+        return []
+
+    return check
+
+
+#: What a trainer may type as a paragraph or a line of an exercise's text (U).
+PARAGRAPH_MAX = 2000
+LINE_MAX = 100
+
 CHECKERS = {
     "platform": _platform,
     "min_hashtags": _count(0),
@@ -106,10 +172,29 @@ CHECKERS = {
     "official_domains": _domains,
     "country": _country,
     "categories": _strings,
+    "review": _text(PARAGRAPH_MAX),
+    "reviewer": _text(LINE_MAX),
+    "stars": _count_between(1, 5),
+    "channel": _choice(CHANNELS),
+    "organisation_name": _text(LINE_MAX),
+    "mentions": _options(MENTIONS, limits.TRIAGE_MIN_MENTIONS),
 }
 
 #: How the studio's form asks for a parameter, one of INPUTS.
-INPUTS = ("platform", "count", "yes_no", "hashtags", "domains", "names", "domain", "region")
+INPUTS = (
+    "platform",
+    "count",
+    "yes_no",
+    "hashtags",
+    "domains",
+    "names",
+    "domain",
+    "region",
+    "paragraph",
+    "line",
+    "choice",
+    "options",
+)
 _LIST_HELP = "Separate them with commas or new lines."
 
 
@@ -117,13 +202,16 @@ _LIST_HELP = "Separate them with commas or new lines."
 class Setting:
     """A parameter described for people: what the studio's exercise form shows for it.
 
-    `input` is one of INPUTS; `minimum` is the smallest whole number a "count" takes.
+    `input` is one of INPUTS; `minimum` and `maximum` bound a "count"; `choices` are the
+    (value, label) pairs of a "choice" (pick one) or "options" (tick several) input.
     """
 
     label: str
     help: str
     input: str
     minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 #: One entry per parameter in CHECKERS (a test holds every kind's DEFAULTS to it).
@@ -173,6 +261,33 @@ SETTINGS = {
         "Page categories learners may choose",
         f"{_LIST_HELP} A name may contain / or & but no comma.",
         "names",
+    ),
+    "review": Setting(
+        "The review",
+        "The public review learners answer, as the reviewer wrote it. Invent it: never use "
+        "a real patient's review.",
+        "paragraph",
+    ),
+    "reviewer": Setting("Reviewer's name", "As the review site shows it, e.g. Jordan P.", "line"),
+    "stars": Setting("Stars", "The review's rating, from 1 to 5.", "count", 1, 5),
+    "channel": Setting(
+        "Channel",
+        "Where learners write: the note sent with a LinkedIn invitation (300 characters), or "
+        "a post asking peers in a professional group.",
+        "choice",
+        choices=tuple(CHANNELS.items()),
+    ),
+    "organisation_name": Setting(
+        "Organisation's name",
+        "As the mentions in the feed name it, e.g. Riverside Health.",
+        "line",
+    ),
+    "mentions": Setting(
+        "Mentions in the feed",
+        f"Tick the mentions learners triage (at least {limits.TRIAGE_MIN_MENTIONS}); they "
+        "appear in this order.",
+        "options",
+        choices=tuple((key, m.about) for key, m in MENTIONS.items()),
     ),
 }
 
@@ -244,6 +359,8 @@ def setting_text(name: str, value):
     kind = SETTINGS[name].input
     if kind == "yes_no":
         return bool(value)
+    if kind == "options":
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value)) if kind == "hashtags" else "\n".join(map(str, value))
     return "" if value is None else str(value)
@@ -258,6 +375,10 @@ def setting_value(name: str, typed):
     kind = SETTINGS[name].input
     if kind == "yes_no":
         return bool(typed)
+    if kind == "options":
+        # Ticked boxes, in the order of the setting's choices whatever order they came in.
+        ticked = set(typed) if isinstance(typed, list | tuple) else {typed}
+        return [value for value, _ in SETTINGS[name].choices if value in ticked]
     text = "" if typed is None else str(typed).strip()
     if kind == "count":
         return int(text) if re.fullmatch(r"[+-]?\d{1,9}", text) else text
@@ -268,6 +389,8 @@ def setting_value(name: str, typed):
         return text.lower()
     if kind == "region":
         return text.upper()
+    if kind == "paragraph":
+        return text.replace("\r\n", "\n")
     return text
 
 

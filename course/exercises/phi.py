@@ -319,8 +319,10 @@ _ORG_CUE = re.compile(
     r"|services?|ward|press|media|enquiries|inquiries|questions)\b",
     _I,
 )
+# "Our patient relations team" names a public service, not a patient.
 _PATIENT_CUE = re.compile(
-    r"\b(?:patients?|patient's|pt|lives|living|home\s+address|resides|his|her|hers|their|family"
+    r"\b(?:patients?(?!\s+(?:relations|experience|services?|liaison|advice|advocacy|advocates?"
+    r"|portal|support|line|helpline|feedback|safety|information)\b)|patient's|pt|lives|living|home\s+address|resides|his|her|hers|their|family"
     r"|relatives?|daughter|son|wife|husband|sister|brother|mother|father|mum|mom|dad|admitted"
     r"|discharged|mr|mrs|ms|miss|DOB|personal|cell|mobile|results?|he|she|him)\b",
     _I,

@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from . import codes, crisis, page_setup, post, profile, thread
+from . import (
+    codes,
+    crisis,
+    facebook_ad,
+    outreach,
+    page_setup,
+    post,
+    profile,
+    review_reply,
+    thread,
+    training_photo,
+    triage,
+    youtube,
+)
 from .fields import AnswerField, field_label, field_paths
 from .findings import Finding, Result
 from .limits import PLATFORM_LABELS
@@ -183,6 +196,60 @@ KINDS: dict[str, ExerciseKind] = {
         thread.DEFAULTS,
         thread.describe,
         thread.validate,
+    ),
+    "review_reply": ExerciseKind(
+        "review_reply",
+        "Reply to a patient's review",
+        defaults=review_reply.DEFAULTS,
+        describer=review_reply.describe,
+        validator=review_reply.validate,
+        field_builder=review_reply.fields,
+        codes=review_reply.CODES,
+    ),
+    "facebook_ad": ExerciseKind(
+        "facebook_ad",
+        "Write a Facebook ad for a health service",
+        facebook_ad.FIELDS,
+        facebook_ad.DEFAULTS,
+        facebook_ad.describe,
+        facebook_ad.validate,
+        codes=facebook_ad.CODES,
+    ),
+    "monitoring_triage": ExerciseKind(
+        "monitoring_triage",
+        "Triage a monitoring feed",
+        defaults=triage.DEFAULTS,
+        describer=triage.describe,
+        validator=triage.validate,
+        field_builder=triage.fields,
+        codes=triage.CODES,
+    ),
+    "training_photo": ExerciseKind(
+        "training_photo",
+        "Share a training photo or video",
+        training_photo.FIELDS,
+        training_photo.DEFAULTS,
+        training_photo.describe,
+        training_photo.validate,
+        codes=training_photo.CODES,
+    ),
+    "youtube_listing": ExerciseKind(
+        "youtube_listing",
+        "List a video on YouTube",
+        youtube.FIELDS,
+        youtube.DEFAULTS,
+        youtube.describe,
+        youtube.validate,
+        codes=youtube.CODES,
+    ),
+    "outreach": ExerciseKind(
+        "outreach",
+        "Reach out to an expert or peers",
+        defaults=outreach.DEFAULTS,
+        describer=outreach.describe,
+        validator=outreach.validate,
+        field_builder=outreach.fields,
+        codes=outreach.CODES,
     ),
 }
 

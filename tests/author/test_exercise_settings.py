@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from course import exercises
 from course.services import authoring
 
 from .conftest import module
@@ -40,7 +41,12 @@ class PostForm(HTMLParser):
             if a.get("type") != "checkbox":
                 self.values[a["name"]] = a.get("value", "")
             elif "checked" in a:
-                self.values[a["name"]] = a.get("value", "y")
+                value, name = a.get("value", "y"), a["name"]
+                if name in self.values:  # a group of checkboxes sends a list of values
+                    held = self.values[name]
+                    self.values[name] = [*held, value] if isinstance(held, list) else [held, value]
+                else:
+                    self.values[name] = value
         elif tag == "textarea":
             self._textarea = a["name"]
             self.ids[a["name"]] = a.get("id", "")
@@ -144,6 +150,40 @@ def test_each_input_has_a_label_help_and_the_default(draft, as_trainer):
             {"settings-min_posts": "4", "settings-max_posts": " 6 "},
             {"min_posts": 4, "max_posts": 6},
         ),
+        (
+            "review_reply",
+            {"settings-review": "Never called me back.\r\nAvoid.", "settings-stars": "1",
+             "settings-reviewer": "Sam K.", "settings-country": "gb"},
+            {"review": "Never called me back.\nAvoid.", "stars": 1, "reviewer": "Sam K.",
+             "country": "GB"},
+        ),
+        (
+            "facebook_ad",
+            {"settings-organisation_domain": "Riverside.example.org"},
+            {"organisation_domain": "riverside.example.org"},
+        ),
+        (
+            "monitoring_triage",
+            {"settings-mentions": ["spam", "question", "rumour"],
+             "settings-organisation_name": "St Mary's", "settings-platform": "facebook"},
+            {"mentions": ["question", "rumour", "spam"], "organisation_name": "St Mary's",
+             "platform": "facebook"},
+        ),
+        (
+            "training_photo",
+            {"settings-platform": "linkedin", "settings-required_hashtags": "NurseEd"},
+            {"platform": "linkedin", "required_hashtags": ["NurseEd"]},
+        ),
+        (
+            "youtube_listing",
+            {"settings-min_hashtags": "2", "settings-required_hashtags": "#HandHygiene"},
+            {"min_hashtags": 2, "required_hashtags": ["#HandHygiene"]},
+        ),
+        (
+            "outreach",
+            {"settings-channel": "group_post"},
+            {"channel": "group_post"},
+        ),
     ],
 )  # fmt: skip
 def test_each_kind_saves_only_the_settings_that_differ_from_its_defaults(
@@ -166,10 +206,10 @@ def test_each_kind_saves_only_the_settings_that_differ_from_its_defaults(
 
 
 def test_untouched_settings_store_nothing(draft, as_trainer):
-    for kind in ("post", "page_setup", "profile", "crisis_update", "live_thread"):
+    for kind in exercises.KINDS:
         response = as_trainer.post(NEW, data=new_exercise_form(as_trainer, kind))
         assert response.status_code == 302, response.text
-    assert [e.params for e in module("editing").draft.exercises] == [{}] * 5
+    assert [e.params for e in module("editing").draft.exercises] == [{}] * len(exercises.KINDS)
 
 
 @pytest.mark.parametrize(
@@ -197,6 +237,15 @@ def test_untouched_settings_store_nothing(draft, as_trainer):
         ("live_thread", {"min_posts": "8", "max_posts": "4"}, "min_posts",
          "Fewest posts (8) is more than Most posts (4)."),
         ("live_thread", {"max_posts": "2.5"}, "max_posts", "Most posts must be a positive"),
+        ("review_reply", {"stars": "0"}, "stars", "Stars must be a whole number from 1 to 5."),
+        ("review_reply", {"review": "  "}, "review", "The review must not be empty."),
+        ("review_reply", {"reviewer": "x" * 101}, "reviewer",
+         "Reviewer's name must be at most 100 characters (101 now)."),
+        ("monitoring_triage", {"organisation_name": ""}, "organisation_name",
+         "Organisation's name must not be empty."),
+        ("monitoring_triage", {"mentions": ["spam", "rumour"]}, "mentions",
+         "Mentions in the feed must list at least 3 of:"),
+        ("outreach", {"channel": "fax"}, "channel", "Channel must be one of: invitation"),
     ],
 )  # fmt: skip
 def test_a_bad_setting_is_shown_next_to_its_input_and_keeps_what_was_typed(
@@ -208,9 +257,13 @@ def test_a_bad_setting_is_shown_next_to_its_input_and_keeps_what_was_typed(
     form = read_form(response)
     assert message in unescape(form.errors[f"settings-{field}"])
     assert [name for name in form.errors if name.startswith("settings-")] == [f"settings-{field}"]
-    if field != "platform":  # a select shows its choices, not what was sent
+    if field not in ("platform", "channel"):  # a select shows its choices, not what was sent
         for name, value in typed.items():
-            assert form.values[f"settings-{name}"] == value
+            shown = form.values[f"settings-{name}"]
+            if isinstance(value, list):  # ticked boxes, in the order of the choices
+                assert sorted(shown) == sorted(value)
+            else:
+                assert shown == value
     assert form.values["title"] == f"A {kind} exercise"
     page = response.get_data(as_text=True)
     assert f'aria-describedby="settings-{field}-hint settings-{field}-error"' in page

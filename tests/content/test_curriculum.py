@@ -4,8 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
+from model_answers import MODEL_ANSWERS
 from sqlalchemy import func, select
 
+from course import exercises
 from course.extensions import db
 from course.models import (
     AuditEvent,
@@ -22,7 +24,16 @@ from course.models import (
 from course.services import authoring, content_io, curriculum, progress, quiz
 
 FILES = sorted(content_io.CURRICULUM_DIR.glob("*.md"))
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+#: The two articles, in `shared/seeds/` beside the checkout (or beside a parent of it, as for
+#: a worktree under /work/wt/).
+SEEDS = next(
+    (
+        folder / "shared" / "seeds"
+        for folder in Path(__file__).resolve().parents[2].parents
+        if (folder / "shared" / "seeds").is_dir()
+    ),
+    Path(__file__).resolve().parents[2].parent / "shared" / "seeds",
+)
 
 
 def test_ten_modules_ship():
@@ -221,3 +232,52 @@ def test_write_then_parse_gives_the_same_module(path):
     spec = content_io.parse_module(path.read_text(encoding="utf-8"), path.name)
     again = content_io.parse_module(content_io.write_module(spec), path.name)
     assert again == spec
+
+
+# --- the exercises -----------------------------------------------------------------------------
+SPECS = {
+    path.name: content_io.parse_module(path.read_text(encoding="utf-8"), path.name)
+    for path in FILES
+}
+SHIPPED_EXERCISES = [
+    pytest.param(exercise, id=exercise.key)
+    for spec in SPECS.values()
+    for exercise in spec.exercises
+]
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_every_module_ends_with_hands_on_practice(name):
+    assert SPECS[name].exercises, f"{name} has no exercise"
+
+
+def test_every_kind_of_exercise_is_practised_somewhere():
+    used = {e.kind for spec in SPECS.values() for e in spec.exercises}
+    assert used == set(exercises.KINDS)
+
+
+@pytest.mark.parametrize("exercise", SHIPPED_EXERCISES)
+def test_every_shipped_exercise_has_a_model_answer_that_passes(exercise):
+    assert exercise.key in MODEL_ANSWERS, f"write a model answer for {exercise.key}"
+    result = exercises.check(exercise.kind, MODEL_ANSWERS[exercise.key], exercise.params)
+    assert result.passed, result.findings
+    assert not [f for f in result.findings if not f.code.startswith("phi_")], result.findings
+
+
+@pytest.mark.parametrize("exercise", SHIPPED_EXERCISES)
+def test_exercise_instructions_are_written_in_our_own_words(exercise):
+    """No run of eight words of the instructions, outside quotation marks, is the articles'."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed articles are not at {SEEDS}")
+    articles = " ".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt"))
+
+    def words(text):
+        return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+    theirs = words(articles)
+    runs = {tuple(theirs[i : i + 8]) for i in range(len(theirs) - 7)}
+    ours = words(re.sub(r'"[^"]*"|\u201c[^\u201d]*\u201d', " ", exercise.instructions))
+    copied = [
+        " ".join(ours[i : i + 8]) for i in range(len(ours) - 7) if tuple(ours[i : i + 8]) in runs
+    ]
+    assert not copied, f"copied from the articles: {copied[0]!r}"

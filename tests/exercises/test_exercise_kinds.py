@@ -405,14 +405,17 @@ def test_thread_accepts(answer):
 
 # --- registry and params -------------------------------------------------------------------
 def test_registry_shape():
-    assert set(KINDS) == {"post", "page_setup", "profile", "crisis_update", "live_thread"}
+    assert set(KINDS) == {
+        "post", "page_setup", "profile", "crisis_update", "live_thread", "review_reply",
+        "facebook_ad", "monitoring_triage", "training_photo", "youtube_listing", "outreach",
+    }  # fmt: skip
     for name, kind in KINDS.items():
         assert kind.name == name
         assert kind.label
-        assert kind.fields
-        for field in kind.fields:
-            assert field.widget in {"text", "textarea", "select", "posts"}
-            assert (field.widget == "select") == bool(field.choices)
+        assert kind.fields_for()
+        for field in kind.fields_for():
+            assert field.widget in {"text", "textarea", "select", "radio", "posts"}
+            assert (field.widget in ("select", "radio")) == bool(field.choices)
         rules = kind.describe(kind.defaults)
         assert rules
         assert all(isinstance(r, str) and r.endswith((".", ")")) for r in rules)

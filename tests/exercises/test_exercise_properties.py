@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course.exercises import KINDS, check, extract_hashtags, find_phi, validate_params
+from course.exercises.fields import build_answer, path_steps
 from course.exercises.hashtags import hashtag_problems
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,10 +65,24 @@ junk_values = st.one_of(
 
 
 def _answers(kind):
-    names = [f.name for f in KINDS[kind].fields]
-    keys = st.one_of(st.sampled_from(names), st.text(max_size=8))
+    """Junk, and answers shaped like the kind's: its field names, nested lists of items for
+    paths such as mentions[2].reply, and the values its choices take."""
+    fields = KINDS[kind].fields_for()
+    steps = [path_steps(f.name) for f in fields]
+    tops = sorted({s[0] for s in steps})
+    leaves = sorted({s[-1] for s in steps if len(s) > 2}) or ["x"]
+    choice_values = sorted({v for f in fields for v, _ in f.choices}) or ["yes"]
+    values = st.one_of(junk_values, st.sampled_from(choice_values))
+    items = st.lists(
+        st.one_of(
+            st.dictionaries(st.one_of(st.sampled_from(leaves), st.text(max_size=5)), values),
+            junk_values,
+        ),
+        max_size=10,
+    )
+    keys = st.one_of(st.sampled_from(tops), st.text(max_size=8))
     return st.one_of(
-        st.dictionaries(keys, junk_values, max_size=10),
+        st.dictionaries(keys, st.one_of(values, items), max_size=10),
         st.none(),
         texts,
         st.lists(texts, max_size=3),
@@ -127,6 +142,6 @@ def test_find_phi_never_raises_and_is_deterministic(text):
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_huge_answers_give_findings(kind):
     huge = "MRN 123456 #flu " * 20_000
-    answer = {f.name: huge for f in KINDS[kind].fields}
+    answer = build_answer({f.name: huge for f in KINDS[kind].fields_for()})
     result = check(kind, answer, {})
     assert not result.passed

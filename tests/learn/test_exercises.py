@@ -1,10 +1,13 @@
 """The exercise pages: findings next to the fields, answers kept, submissions as evidence."""
 
 import re
+from html import escape
 
 import pytest
+from model_answers import MODEL_ANSWERS
 from sqlalchemy import func, select
 
+from course import exercises
 from course.extensions import db
 from course.models import ExerciseSubmission, Module, ModuleProgress, ProgressStatus
 
@@ -170,3 +173,96 @@ def test_a_finding_about_the_whole_thread_is_shown_with_the_posts(signed_in, cli
     page = client.post(THREAD, data=data).get_data(as_text=True)
     group = page.split('id="posts-findings"')[1].split("</ul>")[0]
     assert "Number your posts" in group
+
+
+# --- the kinds of issue 20: each page renders its form, takes a right and a wrong answer ------
+NEW_KIND_PAGES = {
+    "review_reply": ("compare-and-improve-care", "review-reply"),
+    "facebook_ad": ("hands-on-training", "health-service-ad"),
+    "monitoring_triage": ("enhance-your-skills", "monitoring-triage"),
+    "training_photo": ("train-medical-personnel", "training-photo"),
+    "youtube_listing": ("train-medical-personnel", "training-video-listing"),
+    "outreach": ("meet-the-experts", "invite-an-expert"),
+}
+
+
+def form_data(answer: dict) -> dict:
+    """What the browser sends for an answer: one input per field path (form_name)."""
+    data = {}
+    for name, value in answer.items():
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    data |= {f"{name}-{i}-{k}": v for k, v in item.items()}
+                else:
+                    data[f"{name}-{i}"] = item
+        else:
+            data[name] = value
+    return data
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_KIND_PAGES))
+def test_a_new_kind_renders_a_labelled_input_for_every_field(signed_in, client, kind):
+    slug, key = NEW_KIND_PAGES[kind]
+    page = client.get(f"/modules/{slug}/exercises/{key}").get_data(as_text=True)
+    for spec in exercises.KINDS[kind].fields_for(exercises.merged_params(kind, None)):
+        name = exercises.form_name(spec.name)
+        if spec.widget == "radio":  # a fieldset whose legend asks; each option in its label
+            group = page.split(f'id="{name}"', 1)[1].split("</fieldset>")[0]
+            assert (
+                f'<legend class="label">{escape(spec.label).replace("&#x27;", "&#39;")}</legend>'
+                in group
+            )
+            assert f'<label class="choice"><input id="{name}-0" name="{name}"' in group
+        else:
+            assert f'for="{name}"' in page, name
+
+
+@pytest.mark.parametrize("kind", sorted(NEW_KIND_PAGES))
+def test_a_model_answer_passes_on_the_page(signed_in, client, kind):
+    slug, key = NEW_KIND_PAGES[kind]
+    response = client.post(f"/modules/{slug}/exercises/{key}", data=form_data(MODEL_ANSWERS[key]))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "Passed." in response.get_data(as_text=True)
+    stored = db.session.scalar(select(ExerciseSubmission))
+    assert stored.kind == kind
+    assert stored.answer == MODEL_ANSWERS[key]
+
+
+def test_the_review_is_quoted_above_the_reply_box(signed_in, client):
+    page = client.get("/modules/compare-and-improve-care/exercises/review-reply").get_data(
+        as_text=True
+    )
+    review = page.split('<fieldset class="answer-group')[1]
+    assert "<blockquote>Waited over an hour past my appointment time" in review
+    assert "Jordan P." in review
+    assert "Rated 2 of 5 stars" in review
+    assert review.index("<blockquote>") < review.index('for="reply"')
+
+
+def test_a_wrong_triage_shows_each_finding_in_its_mentions_group(signed_in, client):
+    answer = {"mentions": [dict(m) for m in MODEL_ANSWERS["monitoring-triage"]["mentions"]]}
+    answer["mentions"][1] = {"action": "reply_public", "reply": "Sorry about your wait!"}
+    answer["mentions"][5] = {"action": "none", "reply": ""}
+    data = form_data(answer)
+    del data["mentions-7-action"]  # one left unanswered
+    response = client.post("/modules/enhance-your-skills/exercises/monitoring-triage", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    groups = page.split('<fieldset class="answer-group')[1:]
+    assert len(groups) == 8
+    assert "does not fit here" in groups[1].split('id="mentions-1-action-findings"')[1]
+    assert "your wait" in groups[1].split('id="mentions-1-reply-findings"')[1]
+    assert "escalate it to your privacy officer" in groups[5]
+    assert "Choose what to do with this one." in groups[7]
+    assert "finding-error" not in groups[0]
+    assert 'value="reply_public" checked' in groups[1] or "checked" in groups[1]
+    assert "Sorry about your wait!" in groups[1]  # what was typed is kept
+
+
+def test_a_wrong_checklist_answer_is_shown_next_to_its_question(signed_in, client):
+    data = form_data(MODEL_ANSWERS["training-photo"]) | {"screens": "yes"}
+    response = client.post("/modules/train-medical-personnel/exercises/training-photo", data=data)
+    assert response.status_code == 422
+    findings = response.get_data(as_text=True).split('id="screens-findings"')[1].split("</ul>")[0]
+    assert "Retake it without the screen" in findings
