@@ -135,3 +135,18 @@ MODEL_ANSWERS = {
         "https://example.org/updates",
     },
 }
+
+
+def form_data(answer: dict) -> dict:
+    """What a browser sends for an answer: one input per field path (exercises.form_name)."""
+    data = {}
+    for name, value in answer.items():
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    data |= {f"{name}-{i}-{k}": v for k, v in item.items()}
+                else:
+                    data[f"{name}-{i}"] = item
+        else:
+            data[name] = value
+    return data

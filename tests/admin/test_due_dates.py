@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from model_answers import MODEL_ANSWERS
 
 from course.extensions import db
 from course.models import Role
@@ -99,12 +100,14 @@ def test_deactivation_and_reactivation_refresh_due_dates(wards, browser_of, monk
 
 def test_records_outlive_deactivation(app, wards, browser_of):
     from course.models import Certificate, QuizAttempt
-    from course.services import progress, quiz
+    from course.services import practice, progress, quiz
 
     module = catalog.published_module(SLUG)
     learner_id = wards["learner"].id
     for lesson in module.published.lessons:
         progress.record_lesson_read(learner_id, module, lesson)
+    for exercise in module.published.exercises:
+        practice.submit(learner_id, module, exercise, MODEL_ANSWERS[exercise.key])
     attempt = quiz.start_attempt(learner_id, module)
     right = {q["key"]: [c["id"] for c in q["choices"] if c["correct"]] for q in attempt.questions}
     quiz.submit_attempt(attempt, right)

@@ -4,7 +4,7 @@ import re
 from html import escape
 
 import pytest
-from model_answers import MODEL_ANSWERS
+from model_answers import MODEL_ANSWERS, form_data
 from sqlalchemy import func, select
 
 from course import exercises
@@ -184,21 +184,6 @@ NEW_KIND_PAGES = {
     "youtube_listing": ("train-medical-personnel", "training-video-listing"),
     "outreach": ("meet-the-experts", "invite-an-expert"),
 }
-
-
-def form_data(answer: dict) -> dict:
-    """What the browser sends for an answer: one input per field path (form_name)."""
-    data = {}
-    for name, value in answer.items():
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, dict):
-                    data |= {f"{name}-{i}-{k}": v for k, v in item.items()}
-                else:
-                    data[f"{name}-{i}"] = item
-        else:
-            data[name] = value
-    return data
 
 
 @pytest.mark.parametrize("kind", sorted(NEW_KIND_PAGES))

@@ -4,6 +4,7 @@ import dataclasses
 import re
 
 import pytest
+from model_answers import MODEL_ANSWERS, form_data
 from sqlalchemy import func, select
 
 from course import create_app
@@ -11,7 +12,7 @@ from course.extensions import db
 from course.models import Module, ModuleProgress, ProgressStatus, QuizAttempt, Role
 from course.services import content_io, curriculum
 
-SLUG = "meet-the-experts"  # a shipped module without exercises
+SLUG = "meet-the-experts"  # one exercise: an invitation note
 
 
 @pytest.fixture
@@ -122,6 +123,9 @@ def test_failing_then_passing_completes_the_module(signed_in, client):
     module = _module()
     for lesson in module.published.lessons:
         client.get(f"/modules/{SLUG}/lessons/{lesson.key}")
+    for exercise in module.published.exercises:
+        path = f"/modules/{SLUG}/exercises/{exercise.key}"
+        assert client.post(path, data=form_data(MODEL_ANSWERS[exercise.key])).status_code == 200
 
     failed = _start_quiz(client)
     response = client.post(f"/modules/{SLUG}/quiz/{failed.id}", data=_answers(failed, right=False))
