@@ -425,7 +425,7 @@ def item_analysis(slug):
         "author/item_analysis.html",
         module=module,
         revision=revision,
-        analysis=analysis_service.analyse(module.id),
+        analysis=analysis_service.analyse(module.id, {e.key: e.params for e in revision.exercises}),
         titles=titles,
         too_easy=analysis_service.TOO_EASY,
         too_hard=analysis_service.TOO_HARD,

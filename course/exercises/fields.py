@@ -26,7 +26,8 @@ class FieldGroup:
     `key` is the path findings about the group as a whole point at. `quote` is a text the
     learner responds to (a review, a mention), shown at the top of the group with its author
     `quote_by` and a line about it, `quote_meta` ("2 of 5 stars"). `columns`: on a wide
-    screen the group's fields sit side by side (a choice next to its reply).
+    screen the group's fields sit side by side (a choice next to its reply). `about` says
+    what the group is for trainers (item analysis), never shown to the learner.
     """
 
     key: str
@@ -36,6 +37,7 @@ class FieldGroup:
     quote_by: str = ""
     quote_meta: str = ""
     columns: bool = False
+    about: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,16 @@ def field_label(fields, path: str | None) -> str:
     if path is None:
         return "The answer as a whole"
     for spec in fields:
+        group = spec.group
+        legend = ""
+        if group is not None:
+            legend = f"{group.legend} ({group.about})" if group.about else group.legend
         if spec.name == path:
-            if spec.group is not None and spec.group.legend not in spec.label:
-                return f"{spec.group.legend}: {spec.label}"
+            if legend and group.legend not in spec.label:
+                return f"{legend}: {spec.label}"
             return spec.label
-        if spec.group is not None and spec.group.key == path:
-            return spec.group.legend
+        if group is not None and group.key == path:
+            return legend
         if spec.widget == "posts" and path.startswith(spec.name + "["):
             steps = path_steps(path)
             if len(steps) == 2 and isinstance(steps[1], int):

@@ -75,6 +75,7 @@ def fields(params: dict) -> tuple[AnswerField, ...]:
             quote_by=mention.author,
             quote_meta=f"on {platform}",
             columns=True,
+            about=mention.about,
         )
         out += [
             AnswerField(
@@ -85,7 +86,7 @@ def fields(params: dict) -> tuple[AnswerField, ...]:
                 "Your public reply, if any",
                 "textarea",
                 "To reply or correct; optional when you go private.",
-                rows=2,
+                rows=3,
                 group=group,
             ),
         ]
@@ -139,13 +140,15 @@ def _reply(text: str, action: str, field: str, params: dict) -> list[Finding]:
             ]
         return []
     if action in _NO_REPLY:
+        # Nothing is posted, but patient details typed anywhere are still pointed out.
         return [
             warning(
                 "triage_reply_unneeded",
                 field,
                 f"You chose '{ACTION_LABELS[action].lower()}', so nothing is posted: leave the "
                 "reply empty. A public reply here would draw attention to the post.",
-            )
+            ),
+            *phi_findings(text, field, "your reply", organisation_domain=org),
         ]
     out = check_length(text, field, params["platform"], "Your reply")
     out += check_hashtag_form(text, field)

@@ -13,6 +13,7 @@ ExerciseSubmission; the per-question arithmetic runs in Python over those rows.
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -89,8 +90,12 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def analyse(module_id: int) -> Analysis:
-    """Quiz and exercise statistics for one module over every submitted attempt."""
+def analyse(module_id: int, settings: Mapping[str, dict] | None = None) -> Analysis:
+    """Quiz and exercise statistics for one module over every submitted attempt.
+
+    `settings` (exercise key -> its parameters, e.g. the current revision's) name the fields
+    of exercises whose form depends on them, such as the mentions of a monitoring feed.
+    """
     rows = db.session.execute(
         select(QuizAttempt.questions, QuizAttempt.answers).where(
             QuizAttempt.module_id == module_id, QuizAttempt.state == AttemptState.SUBMITTED
@@ -132,10 +137,12 @@ def analyse(module_id: int) -> Analysis:
                 wrong_answer_count=common[0][1] if common else 0,
             )
         )
-    return Analysis(attempts=len(rows), questions=stats, exercises=_exercises(module_id))
+    return Analysis(
+        attempts=len(rows), questions=stats, exercises=_exercises(module_id, settings or {})
+    )
 
 
-def _exercises(module_id: int) -> list[ExerciseStats]:
+def _exercises(module_id: int, settings: Mapping[str, dict]) -> list[ExerciseStats]:
     """Submissions per exercise and how many carried each finding (one GROUP BY).
 
     Identical findings lists are grouped by the database (JSONB on PostgreSQL, text on
@@ -179,7 +186,9 @@ def _exercises(module_id: int) -> list[ExerciseStats]:
                 code=code,
                 field=field_name,
                 description=exercises.describe_code(code),
-                field_label=kind.field_label(field_name) if kind else (field_name or "–"),
+                field_label=(
+                    kind.field_label(field_name, settings.get(key)) if kind else (field_name or "–")
+                ),
                 submissions=n,
                 share=n / stats.submissions,
             )

@@ -164,3 +164,34 @@ def test_findings_are_described_by_code_and_field_never_by_the_learners_words(
     assert "Looks like patient information: a patient&#39;s name" in page
     assert "Looks like patient information: a phone number" in page
     assert "The headline did not name the role" in page
+
+
+def test_a_triage_finding_names_the_mention_it_is_about(module, learner):
+    feed = {"mentions": ["spam", "own_diagnosis", "rumour"]}
+    db.session.add(
+        ExerciseSubmission(
+            user_id=learner.id,
+            module_id=module.id,
+            exercise_key="feed",
+            revision_number=1,
+            kind="monitoring_triage",
+            exercise={"params": feed},
+            answer={},
+            passed=False,
+            findings=[
+                {
+                    "code": "triage_wrong_action",
+                    "field": "mentions[1].action",
+                    "message": "'Reply publicly' does not fit here.",
+                    "severity": "error",
+                }
+            ],
+        )  # fmt: skip
+    )
+    db.session.commit()
+    (stats,) = item_analysis.analyse(module.id, {"feed": feed}).exercises
+    (finding,) = stats.findings
+    assert finding.description == "An action that does not fit the mention"
+    assert finding.field_label == (
+        "Mention 2 of 3 (A patient sharing their own diagnosis): What do you do?"
+    )

@@ -4,8 +4,9 @@ the finding that says why, next to the field at fault."""
 from __future__ import annotations
 
 import pytest
+from model_answers import MODEL_ANSWERS
 
-from course.exercises import KINDS, check, limits, validate_params
+from course.exercises import KINDS, build_answer, check, limits, validate_params
 from course.exercises.choices import ACTIONS, MENTIONS
 from course.exercises.training_photo import CHECKLIST
 
@@ -505,7 +506,10 @@ def test_the_feed_follows_the_trainers_choice_and_the_organisations_name():
     assert "{handle}" not in "".join(f.group.quote for f in fields)
     answer = feed(("spam", "rumour", "question"))
     assert check("monitoring_triage", answer, params).passed
-    assert kind.field_label("mentions[1].action", params) == "Mention 2 of 3: What do you do?"
+    assert kind.field_label("mentions[1].action", params) == (
+        "Mention 2 of 3 (A rumour during a power outage): What do you do?"
+    )
+    assert "rumour" not in fields[2].group.legend  # what it is, the learner works out
 
 
 def test_a_missing_or_junk_feed_names_every_mention():
@@ -530,3 +534,48 @@ def test_a_missing_or_junk_feed_names_every_mention():
 def test_bad_settings_of_the_new_kinds_are_named(params, field):
     kind = "review_reply" if field in ("stars", "review") else "monitoring_triage"
     assert [f.field for f in validate_params(kind, params)] == [field]
+
+
+# --- every kind: the PHI check reads every free-text field ---------------------------------
+#: Fields that hold the organisation's own public details, checked for form instead (see
+#: page_setup.py), and web addresses.
+NOT_PROSE = {("page_setup", n) for n in ("username", "website", "phone", "email", "address",
+                                         "hours")} | {("facebook_ad", "website")}  # fmt: skip
+LEAK = "Patient John Smith, DOB 03/14/1962, MRN 4471920."
+SHIPPED = {
+    "post": "hashtag-post", "page_setup": "page-setup", "profile": "linkedin-profile",
+    "crisis_update": "crisis-update", "live_thread": "live-thread", "review_reply": "review-reply",
+    "facebook_ad": "health-service-ad", "monitoring_triage": "monitoring-triage",
+    "training_photo": "training-photo", "youtube_listing": "training-video-listing",
+    "outreach": "invite-an-expert",
+}  # fmt: skip
+PROSE_FIELDS = [
+    (kind, spec.name)
+    for kind in sorted(KINDS)
+    for spec in KINDS[kind].fields_for()
+    if spec.widget in ("text", "textarea", "posts") and (kind, spec.name) not in NOT_PROSE
+]
+
+
+@pytest.mark.parametrize(("kind", "path"), PROSE_FIELDS)
+def test_patient_details_in_any_free_text_field_are_found_there(kind, path):
+    values = {p: v for p, v in _flat(MODEL_ANSWERS[SHIPPED[kind]])}
+    target = f"{path}[0]" if isinstance(values.get(f"{path}[0]"), str) else path
+    values[target] = LEAK
+    result = check(kind, build_answer(values))
+    leaks = {f.code for f in result.findings if f.field == target and f.code.startswith("phi_")}
+    assert {"phi_name", "phi_date", "phi_record_number"} <= leaks, result.findings
+    assert not result.passed
+
+
+def _flat(answer, prefix=""):
+    for key, value in answer.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield from _flat(item, f"{path}[{i}]")
+                else:
+                    yield f"{path}[{i}]", item
+        else:
+            yield path, value

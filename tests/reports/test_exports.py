@@ -95,13 +95,15 @@ def test_evidence_has_the_learners_answers_next_to_the_findings(ward, client, au
     )
     exercise = module.published.exercises[0]
     practice.submit(learner.id, module, exercise, {"text": "=1+1 call 555-0100 #flu"})
-    submission = db.session.scalar(select(ExerciseSubmission))
+    submission = db.session.scalar(
+        select(ExerciseSubmission).where(ExerciseSubmission.exercise_key == exercise.key)
+    )
     auth.sign_in(ward["manager"])
     rows = _rows(client.get(f"/reports/evidence.csv?learner={learner.id}"))
     header = rows[0]
     kinds = {r[header.index("Kind")] for r in rows[1:]}
     assert {"lesson read", "quiz attempt", f"exercise ({submission.kind})"} <= kinds
-    exercise_row = next(r for r in rows if r[header.index("Kind")].startswith("exercise"))
+    exercise_row = next(r for r in rows if r[header.index("Kind")] == f"exercise ({exercise.kind})")
     assert "=1+1 call 555-0100" in exercise_row[header.index("Answer")]
     for finding in submission.findings:
         assert message_for_others(finding) in exercise_row[header.index("Findings")]
