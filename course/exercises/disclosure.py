@@ -167,8 +167,8 @@ CODES = {f"disclosure_{kind}": f"The reply revealed {what}" for kind, what in KI
 def disclosure_findings(text: str, field: str, label: str = "Your reply") -> list[Finding]:
     """One error per phrase that confirms the reader is a patient (code `disclosure_<kind>`).
 
-    The message quotes the learner's own phrase back to them and says what to write instead;
-    `span` marks the phrase in the field's text.
+    The message says what the phrase gives away and what to write instead; `span` marks the
+    phrase in the field's text, which the learner's page quotes back to them.
     """
     out = []
     for hit in find_disclosures(text):
@@ -176,10 +176,10 @@ def disclosure_findings(text: str, field: str, label: str = "Your reply") -> lis
             Finding(
                 f"disclosure_{hit.kind}",
                 field,
-                f"{label} says '{hit.excerpt}', which tells everyone {KINDS[hit.kind]}. A public "
-                "reply must never confirm that someone is a patient or mention their visit, care, "
-                "dates or insurance: HHS fined two dental practices for replies that did. Speak "
-                "of your practice in general instead, e.g. 'We aim to see everyone on time.'",
+                f"{label} tells everyone {KINDS[hit.kind]}. A public reply must never confirm "
+                "that someone is a patient or mention their visit, care, dates or insurance: HHS "
+                "fined two dental practices for replies that did. Speak of your practice in "
+                "general instead, e.g. 'We aim to see everyone on time.'",
                 ERROR,
                 (hit.start, hit.end),
             )
