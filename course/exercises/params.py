@@ -287,7 +287,10 @@ SETTINGS = {
         f"Tick the mentions learners triage (at least {limits.TRIAGE_MIN_MENTIONS}); they "
         "appear in this order.",
         "options",
-        choices=tuple((key, m.about) for key, m in MENTIONS.items()),
+        choices=tuple(
+            (key, f"{m.about}: “{m.text.replace('{handle}', 'YourOrganisation')}”")
+            for key, m in MENTIONS.items()
+        ),
     ),
 }
 

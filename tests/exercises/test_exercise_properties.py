@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course.exercises import KINDS, check, extract_hashtags, find_phi, validate_params
+from course.exercises.choices import ACTIONS, MENTIONS
 from course.exercises.fields import build_answer, path_steps
 from course.exercises.hashtags import hashtag_problems
 
@@ -145,3 +146,31 @@ def test_huge_answers_give_findings(kind):
     answer = build_answer({f.name: huge for f in KINDS[kind].fields_for()})
     result = check(kind, answer, {})
     assert not result.passed
+
+
+@FAST
+@given(
+    st.lists(st.sampled_from(sorted(MENTIONS)), min_size=3, max_size=8, unique=True),
+    st.lists(
+        st.fixed_dictionaries(
+            {"action": st.sampled_from([a for a, _ in ACTIONS] + ["", "junk"]), "reply": texts}
+        ),
+        max_size=10,
+    ),
+)
+def test_a_feed_of_any_mentions_gives_findings_on_its_own_fields(mentions, items):
+    params = {"mentions": mentions}
+    result = check("monitoring_triage", {"mentions": items}, params)
+    paths = KINDS["monitoring_triage"].field_paths(params)
+    assert all(f.field in paths for f in result.findings), result.findings
+    answered = {f.field for f in result.findings if f.code == "triage_action_missing"}
+    assert len(answered) == sum(
+        1 for i in range(len(mentions)) if i >= len(items) or items[i]["action"] in ("", "junk")
+    )
+
+
+@FAST
+@given(st.sampled_from(["invitation", "group_post"]), texts)
+def test_outreach_on_either_channel_points_at_its_one_box(channel, message):
+    result = check("outreach", {"message": message}, {"channel": channel})
+    assert {f.field for f in result.findings} <= {"message"}
