@@ -90,6 +90,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(admin_bp)
     csrf.exempt(api_bp)  # token auth, no cookies: CSRF cannot apply
+    from .subscriptions import bp as subscriptions_bp
+
+    csrf.exempt(subscriptions_bp)  # the signed link is the authority; RFC 8058 one-click POST
+    app.register_blueprint(subscriptions_bp)
     app.register_blueprint(api_bp)
 
 
@@ -107,7 +111,10 @@ def _register_template_filters(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from .cli import course_cli
+    from .cli_mail import send_mail, send_reminders
 
+    course_cli.add_command(send_mail)
+    course_cli.add_command(send_reminders)
     app.cli.add_command(course_cli)
 
 

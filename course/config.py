@@ -27,6 +27,23 @@ class Defaults:
     ORGANISATION_TIME_ZONE = "UTC"
     #: Shown on certificates, in mail and in page footers.
     ORGANISATION_NAME = "Social Rounds"
+    #: Mail (services/mail.py). With no MAIL_SMTP_HOST, `send-mail` writes .eml files under
+    #: instance/mail/ instead of sending.
+    MAIL_SMTP_HOST = ""
+    #: Default: 587 with STARTTLS, 465 with TLS, 25 with neither.
+    MAIL_SMTP_PORT = None
+    #: "starttls" (default), "tls" (implicit TLS from the first byte) or "none".
+    MAIL_SMTP_SECURITY = "starttls"
+    MAIL_SMTP_USER = ""
+    MAIL_SMTP_PASSWORD = ""
+    MAIL_SMTP_TIMEOUT = 30
+    #: The From address, e.g. "Social Rounds <training@hospital.org>"; required with SMTP.
+    MAIL_FROM = ""
+    #: Where links in mail point (a command has no request to take it from), e.g.
+    #: "https://training.hospital.org"; required with SMTP.
+    MAIL_BASE_URL = ""
+    #: A failed delivery is tried again after 1, 2, 4, ... minutes, at most this many times.
+    MAIL_MAX_ATTEMPTS = 8
     #: werkzeug's default (scrypt); tests use a cheap method to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
 
@@ -37,6 +54,18 @@ def engine_options(database_uri: str) -> dict:
     return {} if database_uri.startswith("sqlite") else {"pool_pre_ping": True}
 
 
+#: Mail settings read from the environment (README, configuration table).
+MAIL_SETTINGS = (
+    "MAIL_SMTP_HOST",
+    "MAIL_SMTP_PORT",
+    "MAIL_SMTP_SECURITY",
+    "MAIL_SMTP_USER",
+    "MAIL_SMTP_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_BASE_URL",
+)
+
+
 def from_environment() -> dict:
     """Settings taken from environment variables, where set."""
     settings: dict = {}
@@ -44,7 +73,7 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = key
     if url := os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = url
-    for name in ("ORGANISATION_TIME_ZONE", "ORGANISATION_NAME"):
+    for name in ("ORGANISATION_TIME_ZONE", "ORGANISATION_NAME", *MAIL_SETTINGS):
         if value := os.environ.get(name):
             settings[name] = value
     if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes"}:

@@ -11,6 +11,7 @@ from .content import (
     QuestionType,
     RevisionState,
 )
+from .mail import MailAttempt, MailOptOut, MessageState, OutboxMessage
 from .people import ApiToken, Department, Role, SignInAttempt, User, UserRole
 from .progress import (
     AttemptState,
@@ -33,9 +34,13 @@ __all__ = [
     "ExerciseSubmission",
     "Lesson",
     "LessonRead",
+    "MailAttempt",
+    "MailOptOut",
+    "MessageState",
     "Module",
     "ModuleProgress",
     "ModuleRevision",
+    "OutboxMessage",
     "ProgressStatus",
     "Question",
     "QuestionType",

@@ -25,6 +25,12 @@ class Assignment(db.Model):
     #: After this many months a completion expires and the module is due again.
     recert_months: Mapped[int | None]
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: Days before the due date on which a learner who has not completed is reminded, as
+    #: "7,1" (largest first); "" for none.
+    remind_before: Mapped[str] = mapped_column(String(40), default="7,1", server_default="7,1")
+    #: Once overdue, a reminder every this many days, at most `overdue_times` times (0: none).
+    overdue_every: Mapped[int] = mapped_column(default=7, server_default="7")
+    overdue_times: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     module: Mapped[Module] = relationship()

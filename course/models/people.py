@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: IANA zone the person reads times in; None: the organisation's (services/clock.py).
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    #: The weekday (0 Monday .. 6 Sunday) a manager's weekly digest is sent on; turning it off
+    #: is an opt-out (MailOptOut, kind "digest").
+    digest_weekday: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     department: Mapped[Department | None] = relationship(back_populates="members")

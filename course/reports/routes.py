@@ -21,17 +21,7 @@ from . import bp
 from .forms import AssignmentForm, ReportFilterForm, RevokeForm, TokenForm
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-REPORT_COLUMNS = [
-    "Learner",
-    "Email",
-    "Department",
-    "Module",
-    "Due date",
-    "Status",
-    "Completed on (UTC)",
-    "Score",
-    "Expires on",
-]
+REPORT_COLUMNS = reports.CSV_COLUMNS
 #: The sort key of each column on screen (None: not sortable); the CSV has the same columns.
 HEADINGS = list(
     zip(
@@ -101,20 +91,7 @@ def export_report():
     if not form.validate():
         abort(400)
     sort, descending = _sort(form)
-    rows = (
-        [
-            r.learner_name,
-            r.email,
-            r.department,
-            r.module_title,
-            r.due_on,
-            r.label,
-            r.completed_at,
-            r.score,
-            r.expires_on,
-        ]
-        for r in reports.iter_rows(scope, form.filters(), sort, descending)
-    )
+    rows = map(reports.csv_row, reports.iter_rows(scope, form.filters(), sort, descending))
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
     return _csv_response(f"completion-report-{stamp}.csv", csvstream.lines(REPORT_COLUMNS, rows))
 

@@ -6,12 +6,34 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, Department, Module, User
-from . import audit, clock, due_dates
+from . import audit, clock, due_dates, notifications
 from .scope import Scope
 
 
 class AssignmentError(ValueError):
     """An assignment the rules refuse; the message says why."""
+
+
+#: The reminder schedule an assignment gets unless the manager sets another.
+DEFAULT_REMIND_BEFORE = "7,1"
+DEFAULT_OVERDUE_EVERY = 7
+DEFAULT_OVERDUE_TIMES = 3
+MAX_OVERDUE_TIMES = 10
+MAX_REMIND_BEFORE = 90
+
+
+def reminder_days(text: str) -> str:
+    """ "1, 7" -> "7,1": days before the due date, distinct, largest first; "" for none.
+    Raises AssignmentError for anything but whole numbers of days from 1 to 90."""
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    if not all(p.isdigit() and 1 <= int(p) <= MAX_REMIND_BEFORE for p in parts):
+        raise AssignmentError(
+            f"Reminders before the due date: whole numbers of days from 1 to "
+            f"{MAX_REMIND_BEFORE}, separated by commas (for example 7, 1)."
+        )
+    if len(parts) > 5:
+        raise AssignmentError("At most 5 reminders before the due date.")
+    return ",".join(str(d) for d in sorted({int(p) for p in parts}, reverse=True))
 
 
 def assign(
@@ -22,8 +44,15 @@ def assign(
     recert_months: int | None = None,
     department_id: int | None = None,
     user_ids: list[int] | None = None,
+    remind_before: str = DEFAULT_REMIND_BEFORE,
+    overdue_every: int = DEFAULT_OVERDUE_EVERY,
+    overdue_times: int = DEFAULT_OVERDUE_TIMES,
 ) -> list[Assignment]:
     """Assign each module to the department, or to each learner; returns the new assignments.
+
+    Each learner reached gets a message (notifications.assignments_made); reminders follow
+    the schedule: `remind_before` days before the due date (e.g. "7,1"; "" for none), then
+    every `overdue_every` days once overdue, at most `overdue_times` times (0: none).
 
     The form checks all of this for people; the checks are repeated here because the service
     is the last line before the database (CLI, tests, future callers).
@@ -37,6 +66,11 @@ def assign(
         raise AssignmentError("The due date is in the past.")
     if recert_months is not None and not 1 <= recert_months <= 120:
         raise AssignmentError("The recertification interval must be 1 to 120 months.")
+    remind_before = reminder_days(remind_before)
+    if not 1 <= overdue_every <= 90 or not 0 <= overdue_times <= MAX_OVERDUE_TIMES:
+        raise AssignmentError(
+            f"Overdue reminders: every 1 to 90 days, at most {MAX_OVERDUE_TIMES} times."
+        )
     published = set(
         db.session.scalars(
             select(Module.id).where(
@@ -63,6 +97,9 @@ def assign(
                 due_on=due_on,
                 recert_months=recert_months,
                 assigned_by_id=actor_id,
+                remind_before=remind_before,
+                overdue_every=overdue_every,
+                overdue_times=overdue_times,
                 **target,
             )
             db.session.add(row)
@@ -81,6 +118,7 @@ def assign(
             f"module:{row.module_id} to {whom} due {due_on.isoformat()}"
             + (f", recertify every {recert_months} months" if recert_months else ""),
         )
+    notifications.assignments_made([row.id for row in created])
     db.session.commit()
     return created
 

@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit, content_io, gift
+from . import audit, content_io, gift, notifications
 from .content_io import ChoiceSpec, ContentError
 from .rendering import render_markdown
 
@@ -486,6 +486,7 @@ def publish(
     if requires_retraining and old is not None:
         module.retrain_since = draft.number
         module.retrain_reason = reason.strip()
+        notifications.retraining_required(module.id, draft.number, reason.strip())
         reopened = _reopen(module, reason.strip())
         line += f"; requires retraining: {reason.strip()} ({reopened} learners re-opened)"
     audit.record(actor_id, "module.publish", subject(module), line)

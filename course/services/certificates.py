@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import AttemptState, Certificate, Module, QuizAttempt, User
 from ..models.types import utcnow
-from . import audit, due_dates
+from . import audit, due_dates, notifications
 from .clock import add_months
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def issue(user_id: int, module: Module, completed_at: datetime, score: int | Non
     db.session.add(certificate)
     db.session.flush()
     audit.record(user_id, "certificate.issue", f"certificate:{certificate.id}", module.slug)
+    notifications.certificate_issued(certificate)
     return certificate
 
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
-from sqlalchemy import Date, DateTime, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Date, DateTime, and_, bindparam, case, false, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -245,6 +245,51 @@ def _status_rule(recert_values: tuple[int, ...]):
     )
 
 
+def recert_intervals() -> tuple[int, ...]:
+    """The recertification intervals (months) in use by assignments, smallest first."""
+    return _recert_values()
+
+
+def assigned_statuses(now: datetime | None = None):
+    """Every active learner's assigned modules with their status by THE rule, as one SELECT
+    for set-based readers (mail reminders) to build on. Columns: user_id, email,
+    department_id, module_id, due_on, recert_months, completed_at, status."""
+    recert_values = _recert_values()
+    stmt = (
+        select(
+            User.id.label("user_id"),
+            User.email,
+            User.department_id,
+            ModuleProgress.module_id,
+            ModuleProgress.due_on,
+            ModuleProgress.recert_months,
+            ModuleProgress.completed_at,
+            _status_rule(recert_values).label("status"),
+        )
+        .select_from(User)
+        .join(ModuleProgress, ModuleProgress.user_id == User.id)
+    )
+    stmt = _assigned(stmt, Scope(None), Filters())
+    return stmt.params(_status_params(now or utcnow(), recert_values))
+
+
+def expires_on_day(completed_at, recert_months, day: date, recert_values: tuple[int, ...]):
+    """SQL: the completion expires exactly on the organisation's `day`, i.e.
+    clock.expires_on(completed_at, recert_months) == day, for the intervals in use."""
+    before = day - timedelta(days=1)
+    return or_(
+        false(),
+        *[
+            and_(
+                recert_months == months,
+                completed_at >= clock.expired_before(before, months),
+                completed_at < clock.expired_before(day, months),
+            )
+            for months in recert_values
+        ],
+    )
+
+
 def title_column():
     """A module's title as SQL: its published revision's, or its slug before the first."""
     return func.coalesce(ModuleRevision.title, Module.slug)
@@ -338,6 +383,35 @@ def page(
         raise PageOutOfRangeError(f"There is no page {number}: the report has {result.pages}.")
     rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
     return Page([_row(r) for r in rows], total, number, per_page)
+
+
+#: The report's CSV columns (the page shows the same); `csv_row` gives a row's cells.
+CSV_COLUMNS = [
+    "Learner",
+    "Email",
+    "Department",
+    "Module",
+    "Due date",
+    "Status",
+    "Completed on (UTC)",
+    "Score",
+    "Expires on",
+]
+
+
+def csv_row(r: ReportRow) -> list:
+    """A report row as the cells of CSV_COLUMNS."""
+    return [
+        r.learner_name,
+        r.email,
+        r.department,
+        r.module_title,
+        r.due_on,
+        r.label,
+        r.completed_at,
+        r.score,
+        r.expires_on,
+    ]
 
 
 def iter_rows(
