@@ -245,7 +245,8 @@ def enqueue_from(select_stmt) -> int:
         .from_select([*SELECT_COLUMNS, "state", "attempts", "next_attempt_at", "created_at"], rows)
         .on_conflict_do_nothing(index_elements=["key"])
     )
-    return db.session.execute(stmt).rowcount
+    # rowcount is not reliable for INSERT ... SELECT on every driver; the ids are.
+    return len(db.session.scalars(stmt.returning(OutboxMessage.id)).all())
 
 
 # -- opting out of optional messages -----------------------------------------------------------

@@ -314,6 +314,18 @@ def _key(kind: str, *parts) -> object:
     return expression
 
 
+def _columns(kind: str, key, to_address, user_id, **values) -> list:
+    """The columns of mail.SELECT_COLUMNS, in order; those not given are typed NULLs
+    (PostgreSQL will not put an untyped NULL into an integer column)."""
+    given = {"kind": literal(kind), "key": key, "to_address": to_address, "user_id": user_id}
+    given.update(values)
+    table = OutboxMessage.__table__
+    return [
+        (given[name] if name in given else cast(null(), table.c[name].type)).label(name)
+        for name in mail.SELECT_COLUMNS
+    ]
+
+
 def assignments_made(assignment_ids: list[int]) -> int:
     """A message to every active learner each new assignment reaches, with the due date kept
     on their progress (after assignments.refresh_due). One statement; returns the count."""
@@ -325,15 +337,15 @@ def assignments_made(assignment_ids: list[int]) -> int:
     )
     rows = (
         select(
-            literal("assignment"),
-            _key("assignment", User.id, Assignment.id),
-            User.email,
-            User.id,
-            Assignment.module_id,
-            Assignment.id,
-            null(),
-            ModuleProgress.due_on,
-            null(),
+            *_columns(
+                "assignment",
+                _key("assignment", User.id, Assignment.id),
+                User.email,
+                User.id,
+                module_id=Assignment.module_id,
+                assignment_id=Assignment.id,
+                about_on=ModuleProgress.due_on,
+            )
         )
         .select_from(Assignment)
         .join(User, reached)
@@ -355,15 +367,14 @@ def retraining_required(module_id: int, version: int, reason: str) -> int:
     params = {"reason": reason, "version": version}
     rows = (
         select(
-            literal("retraining"),
-            _key("retraining", User.id, ModuleProgress.module_id, version),
-            User.email,
-            User.id,
-            ModuleProgress.module_id,
-            null(),
-            null(),
-            null(),
-            literal(params, Json),
+            *_columns(
+                "retraining",
+                _key("retraining", User.id, ModuleProgress.module_id, version),
+                User.email,
+                User.id,
+                module_id=ModuleProgress.module_id,
+                params=literal(params, Json),
+            )
         )
         .select_from(ModuleProgress)
         .join(User, User.id == ModuleProgress.user_id)
@@ -455,15 +466,16 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
     def reminders(kind: str, about_on, *where) -> int:
         stmt = (
             select(
-                literal(kind),
-                _key(kind, rows.c.user_id, Assignment.id, today.isoformat()),
-                rows.c.email,
-                rows.c.user_id,
-                rows.c.module_id,
-                Assignment.id,
-                null(),
-                about_on,
-                params,
+                *_columns(
+                    kind,
+                    _key(kind, rows.c.user_id, Assignment.id, today.isoformat()),
+                    rows.c.email,
+                    rows.c.user_id,
+                    module_id=rows.c.module_id,
+                    assignment_id=Assignment.id,
+                    about_on=about_on,
+                    params=params,
+                )
             )
             .select_from(rows)
             .join(Assignment, Assignment.id == chosen)
@@ -536,15 +548,14 @@ def enqueue_digests(now: datetime | None = None) -> int:
     department = manager_department.c.department_id
     rows = (
         select(
-            literal("digest"),
-            _key("digest", User.id, department, today.isoformat()),
-            User.email,
-            User.id,
-            null(),
-            null(),
-            department,
-            literal(today, Date),
-            null(),
+            *_columns(
+                "digest",
+                _key("digest", User.id, department, today.isoformat()),
+                User.email,
+                User.id,
+                department_id=department,
+                about_on=literal(today, Date),
+            )
         )
         .select_from(User)
         .join(manager_department, manager_department.c.user_id == User.id)
