@@ -1,7 +1,6 @@
 """Reminders over a simulated month with a fixed clock, in the organisation's time zone:
 each one exactly once, on the right day; and a fixed number of statements."""
 
-from collections import Counter
 from datetime import datetime, time, timedelta
 
 import pytest
