@@ -22,7 +22,7 @@ from wtforms.validators import (
 
 from ..extensions import db
 from ..models import User
-from ..services import clock, reports
+from ..services import assignments, clock, notifications, reports
 from ..services.scope import Scope, departments
 
 
@@ -140,6 +140,31 @@ class AssignmentForm(FlaskForm):
         description="Optional. After this many months a completion expires and is due again.",
         validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120.")],
     )
+    remind_before = StringField(
+        "Remind before the due date (days)",
+        default=assignments.DEFAULT_REMIND_BEFORE.replace(",", ", "),
+        description="Learners who have not completed get a reminder this many days before "
+        "the due date, for example 7, 1. Leave empty for none.",
+        validators=[Length(max=40)],
+    )
+    overdue_every = IntegerField(
+        "Once overdue, remind every (days)",
+        default=assignments.DEFAULT_OVERDUE_EVERY,
+        validators=[
+            InputRequired("Enter a number of days from 1 to 90."),
+            NumberRange(1, 90, "Enter a number of days from 1 to 90."),
+        ],
+    )
+    overdue_times = IntegerField(
+        "Overdue reminders at most (times)",
+        default=assignments.DEFAULT_OVERDUE_TIMES,
+        description="0 sends none. Reminders for assigned training cannot be turned off by "
+        "learners; this schedule is how you set them.",
+        validators=[
+            InputRequired("Enter a number from 0 to 10."),
+            NumberRange(0, assignments.MAX_OVERDUE_TIMES, "Enter a number from 0 to 10."),
+        ],
+    )
 
     def __init__(self, scope: Scope, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,6 +178,12 @@ class AssignmentForm(FlaskForm):
     def validate_due_on(self, field):
         if field.data and field.data < clock.today():
             raise ValidationError("The due date is in the past; choose today or a later day.")
+
+    def validate_remind_before(self, field):
+        try:
+            field.data = assignments.reminder_days(field.data or "")
+        except assignments.AssignmentError as error:
+            raise ValidationError(str(error)) from None
 
     def validate_department(self, field):
         if self.target.data == "department" and field.data is None:
@@ -191,3 +222,18 @@ class TokenForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class DigestForm(FlaskForm):
+    """A manager's weekly digest: a weekday, or off."""
+
+    weekday = SelectField(
+        "Weekly digest",
+        choices=_choices([("off", "Off: no digest")] + list(enumerate(notifications.WEEKDAYS))),
+        description="Each department you manage: counts by status, who is overdue, "
+        "certificates expiring in 30 days, with the report as a CSV file.",
+        validators=[InputRequired()],
+    )
+
+    def choice(self) -> int | None:
+        return None if self.weekday.data == "off" else int(self.weekday.data)

@@ -13,12 +13,22 @@ from flask_login import current_user
 from .. import exercises
 from ..auth.decorators import role_required
 from ..errors import render_error
-from ..models import Role
+from ..extensions import db
+from ..models import Role, User
 from ..models.types import utcnow
-from ..services import accounts, assignments, csvstream, evidence, reports, tokens
+from ..services import (
+    accounts,
+    assignments,
+    csvstream,
+    evidence,
+    mail,
+    notifications,
+    reports,
+    tokens,
+)
 from ..services.scope import Scope, learner_in_scope, scope_for
 from . import bp
-from .forms import AssignmentForm, ReportFilterForm, RevokeForm, TokenForm
+from .forms import AssignmentForm, DigestForm, ReportFilterForm, RevokeForm, TokenForm
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 REPORT_COLUMNS = reports.CSV_COLUMNS
@@ -152,6 +162,9 @@ def new_assignment():
                 form.recert_months.data,
                 department_id=form.department.data if form.target.data == "department" else None,
                 user_ids=form.user_ids if form.target.data == "learners" else None,
+                remind_before=form.remind_before.data,
+                overdue_every=form.overdue_every.data,
+                overdue_times=form.overdue_times.data,
             )
         except assignments.AssignmentError as error:
             flash(str(error), "error")
@@ -170,11 +183,16 @@ def show_profile():
     return _profile_page(TokenForm())
 
 
-def _profile_page(form, new_token=None, status=200):
+def _profile_page(form, new_token=None, status=200, digest_form=None):
+    if digest_form is None:
+        me = db.session.get(User, current_user.id)
+        off = mail.opted_out(me.id, "digest")
+        digest_form = DigestForm(formdata=None, weekday="off" if off else str(me.digest_weekday))
     return (
         render_template(
             "reports/profile.html",
             form=form,
+            digest_form=digest_form,
             revoke_form=RevokeForm(),
             tokens=tokens.tokens_of(current_user),
             expires_at=tokens.expires_at,
@@ -184,6 +202,24 @@ def _profile_page(form, new_token=None, status=200):
         status,
         {"Cache-Control": "no-store"},
     )
+
+
+@bp.post("/profile/digest")
+@role_required(*MANAGERS)
+def save_digest():
+    form = DigestForm()
+    if not form.validate_on_submit():
+        return _profile_page(TokenForm(formdata=None), status=422, digest_form=form)
+    notifications.set_digest(db.session.get(User, current_user.id), form.choice())
+    db.session.commit()
+    weekday = form.choice()
+    flash(
+        "Weekly digest turned off."
+        if weekday is None
+        else f"Your weekly digest comes on {notifications.WEEKDAYS[weekday]}s.",
+        "success",
+    )
+    return redirect(url_for(".show_profile"))
 
 
 @bp.post("/profile/tokens")

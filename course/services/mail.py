@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email import policy
+from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -615,6 +615,41 @@ def outbox_page(state: MessageState | None, number: int = 1, per_page: int = 50)
     total = counts.get(state, 0) if state else sum(counts.values())
     rows = db.session.scalars(stmt.limit(per_page).offset((max(number, 1) - 1) * per_page)).all()
     return OutboxPage(list(rows), total, number, per_page, counts)
+
+
+@dataclass(frozen=True)
+class Readable:
+    """A message as its recipient reads it: headers, both parts, attachments."""
+
+    headers: list[tuple[str, str]]
+    text: str
+    html: str
+    #: (file name, MIME type, size in bytes).
+    attachments: list[tuple[str, str, int]]
+    #: True when composed for this view (the message has not been attempted yet).
+    preview: bool
+
+
+SHOWN_HEADERS = ("From", "To", "Subject", "Date", "List-Unsubscribe", "Auto-Submitted")
+
+
+def readable(message: OutboxMessage, compose: Compose) -> Readable:
+    """The stored message, or for one not attempted yet, what it would be if sent now.
+    Raises Skip (it would not be sent) or MailSettingsError."""
+    preview = message.mime is None
+    data = build_mime(message, compose(message), settings()) if preview else message.mime
+    parsed = message_from_bytes(data, policy=policy.default)
+    text, html = (parsed.get_body(preferencelist=(kind,)) for kind in ("plain", "html"))
+    return Readable(
+        headers=[(name, str(parsed[name])) for name in SHOWN_HEADERS if parsed[name]],
+        text=text.get_content() if text else "",
+        html=html.get_content() if html else "",
+        attachments=[
+            (part.get_filename() or "", part.get_content_type(), len(part.get_content()))
+            for part in parsed.iter_attachments()
+        ],
+        preview=preview,
+    )
 
 
 def attempts_of(message_id: int) -> list[MailAttempt]:

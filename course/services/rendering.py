@@ -5,6 +5,8 @@ pages serve the stored HTML. All bleach calls stay behind this module so another
 (nh3) can replace it in one place.
 """
 
+import re
+
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
 from bleach.linkifier import Linker
@@ -63,3 +65,34 @@ def sanitize_html(html: str) -> str:
 def render_markdown(text: str) -> str:
     """Render trainer Markdown to sanitized HTML, ready to store and serve."""
     return sanitize_html(_markdown.render(text or ""))
+
+
+MAIL_TAGS = ALLOWED_TAGS | {"table", "tbody", "tr", "td", "th", "blockquote", "span", "div"}
+MAIL_ATTRIBUTES = {
+    "*": ["style"],
+    "a": ["href", "title", "style"],
+    "table": ["role", "width", "cellpadding", "cellspacing", "style"],
+    "td": ["style", "align"],
+}
+_mail_cleaner = bleach.Cleaner(
+    tags=MAIL_TAGS,
+    attributes=MAIL_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    css_sanitizer=CSSSanitizer(
+        allowed_css_properties=[
+            "margin", "padding", "padding-left", "background", "border-radius", "border-top",
+            "border-bottom", "border-left", "border-collapse", "font-family", "font-size",
+            "font-weight", "line-height", "color", "max-width", "display", "text-align",
+            "text-decoration",
+        ]
+    ),
+)  # fmt: skip
+
+
+def sanitize_mail_html(html: str) -> str:
+    """A mail's HTML body for display in the app: its layout and inline styles kept, anything
+    that could run or load from elsewhere removed (the admin outbox shows mail this way)."""
+    body = re.search(r"<body[^>]*>(.*)</body>", html or "", re.DOTALL | re.IGNORECASE)
+    return _mail_cleaner.clean(body.group(1) if body else html or "")

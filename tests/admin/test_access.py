@@ -7,7 +7,8 @@ from route_rules import URL_MAP, concrete, endpoints_of, rules_of
 from sqlalchemy import select
 
 from course.extensions import db
-from course.models import Department, Role
+from course.models import Department, OutboxMessage, Role
+from course.services import mail
 
 RULES = rules_of("admin")
 ENDPOINTS = endpoints_of("admin")
@@ -15,9 +16,15 @@ ENDPOINTS = endpoints_of("admin")
 
 @pytest.fixture
 def target(make_user):
-    """A learner in Ward A: the account and department the URLs name."""
+    """A learner in Ward A and a message to them: what the URLs name."""
     learner = make_user(email="lee@example.org", name="Lee Learner")
-    return {"user_id": learner.id, "department_id": learner.department_id}
+    message_id = mail.enqueue("certificate", learner.email, user_id=learner.id)
+    message = db.session.get(OutboxMessage, message_id)
+    message.mime = mail.build_mime(
+        message, mail.Composed("Hello", "Hello Lee", "<p>Hello Lee</p>"), mail.settings()
+    )
+    db.session.commit()
+    return {"user_id": learner.id, "department_id": learner.department_id, "message_id": message_id}
 
 
 def test_the_admin_area_has_its_routes():

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd), and the app's mail settings pointing at it."""
 
+import asyncio
 import socket
 import threading
 from datetime import date, timedelta
@@ -22,8 +23,12 @@ class Recorder:
         self.refuse = 0
         self.reply = "451 4.3.0 Try again later"
         self.lock = threading.Lock()
+        #: Seconds each DATA takes: widens the window in which two senders overlap.
+        self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             if self.refuse:
                 self.refuse -= 1
