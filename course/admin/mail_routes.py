@@ -82,7 +82,10 @@ def show_mail_html(message_id):
     except (mail.Skip, mail.MailSettingsError):
         abort(404)
     body = rendering.sanitize_mail_html(html)
-    page = f'<!doctype html><html lang="en"><meta charset="utf-8"><body>{body}</body></html>'
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Message {message.id}</title></head><body>{body}</body></html>"
+    )
     return (
         page,
         200,

@@ -11,15 +11,16 @@ from datetime import timedelta
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course import create_app
 from course.extensions import db
-from course.models import Certificate, Role, User
+from course.models import Certificate, OutboxMessage, Role, User
 from course.models.types import utcnow
 from course.services import (
     assignments,
     catalog,
+    mail,
     practice,
     progress,
     quiz,
@@ -29,10 +30,11 @@ from course.services.scope import scope_for
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 STAFF_AREAS = ("author", "reports", "admin", "certificates")
-#: Endpoints that answer with a file, not a page.
-NOT_PAGES = ("export", "download", "csv", "pdf")
+#: Endpoints that answer with a file, not a page (a mail's HTML part is framed in the page
+#: that shows it, under a policy that lets no script run, axe's included).
+NOT_PAGES = ("export", "download", "csv", "pdf", "mail_html")
 #: Pages anyone may open signed out.
-PUBLIC = {"auth.sign_in", "certificates.verify_certificate"}
+PUBLIC = {"auth.sign_in", "certificates.verify_certificate", "subscriptions.unsubscribe"}
 BAD_POST = "Flu season is here: get vaccinated https://www.cdc.gov/flu/ #Flu"
 GOOD_POST = (
     "Flu season is here. Get your flu vaccine, wash your hands often, cover coughs and "
@@ -67,6 +69,7 @@ LEARNER_PAGES = [
     Page("exercise", "learn.do_exercise", ("done_slug", "exercise_key")),
     Page("exercise-with-findings", "learn.do_exercise", ("done_slug", "exercise_key"),
          "submit-bad-post"),
+    Page("unsubscribe", "subscriptions.unsubscribe", ("unsubscribe_token",), names=("token",)),
 ]  # fmt: skip
 
 #: Names of URL arguments in the staff areas, and which sample value fills them.
@@ -77,6 +80,7 @@ ARGUMENT_SAMPLES = {
     "attempt_id": "attempt_id",
     "module_id": "module_id",
     "code": "certificate_code",
+    "message_id": "message_id",
     "number": "revision_number",
     "revision": "revision_number",
     "department_id": "department_id",
@@ -167,6 +171,8 @@ def samples(live_server):
             "revision_number": done.published.number,
             "certificate_code": code,
             "department_id": department_id,
+            "message_id": db.session.scalar(select(func.min(OutboxMessage.id))),
+            "unsubscribe_token": mail.unsubscribe_token(user_id, "certificate"),
         }
         db.session.remove()
     return values
