@@ -3,7 +3,7 @@ rows get the defaults: 7 and 1 days before, then every 7 days at most 3 times); 
 weekday (Monday).
 
 Revision ID: 657f69a9ea1d
-Revises: 30bb8bd46a68
+Revises: 695b4ad8579e
 Create Date: 2026-11-29 10:17:34.493191
 
 """
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "657f69a9ea1d"
-down_revision = "30bb8bd46a68"
+down_revision = "695b4ad8579e"
 branch_labels = None
 depends_on = None
 
