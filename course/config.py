@@ -42,6 +42,8 @@ class Defaults:
     #: Where links in mail point (a command has no request to take it from), e.g.
     #: "https://training.hospital.org"; required with SMTP.
     MAIL_BASE_URL = ""
+    #: Where .eml files go with no SMTP server; default instance/mail/.
+    MAIL_FILE_DIRECTORY = None
     #: A failed delivery is tried again after 1, 2, 4, ... minutes, at most this many times.
     MAIL_MAX_ATTEMPTS = 8
     #: werkzeug's default (scrypt); tests use a cheap method to stay fast.

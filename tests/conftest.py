@@ -52,6 +52,7 @@ def _test_config(database_url: str, instance_dir) -> dict:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
+        "MAIL_FILE_DIRECTORY": str(instance_dir / "mail"),
     }
 
 

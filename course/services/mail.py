@@ -156,7 +156,9 @@ def settings(config=None) -> Settings:
         base_url=base_url,
         timeout=float(config.get("MAIL_SMTP_TIMEOUT") or 30),
         max_attempts=int(config.get("MAIL_MAX_ATTEMPTS") or 8),
-        directory=Path(current_app.instance_path) / "mail",
+        directory=Path(
+            config.get("MAIL_FILE_DIRECTORY") or Path(current_app.instance_path) / "mail"
+        ),
     )
 
 

@@ -62,7 +62,8 @@ def test_other_roles_get_403(client, auth, make_user, target, rule, method, role
 def test_admins_reach_every_page(client, signed_in_admin, target, rule, method):
     response = client.get(concrete(rule, target))
     assert response.status_code == 200
-    assert "<h1>" in response.get_data(as_text=True)
+    if not rule.endswith("/message.html"):  # a mail's HTML part, framed in its page
+        assert "<h1>" in response.get_data(as_text=True)
 
 
 def test_the_menu_shows_admin_to_admins_only(client, auth, make_user, signed_in_admin):
