@@ -23,14 +23,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, update
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.models import Assignment, OutboxMessage  # noqa: E402
+from course.models import Assignment  # noqa: E402
 from course.services import assignments, clock, curriculum, demo_org  # noqa: E402
 
 
@@ -105,12 +105,23 @@ def child_send(url: str, port: int, limit: int) -> dict:
         MAIL_BASE_URL="https://training.example.org",
     )
     with app.app_context():
-        start = time.perf_counter()
+        statements = []
+        event.listen(
+            db.engine,
+            "before_cursor_execute",
+            lambda conn, cursor, statement, *args: statements.append(statement),
+        )
+        start, cpu = time.perf_counter(), time.process_time()
         outcome = deliver(limit=limit)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         sent = sum(n for state, n in outcome.items() if state.value == "sent")
-        left = db.session.scalar(select(func.count()).select_from(OutboxMessage))
-    return {"seconds": seconds, "sent": sent, "per_second": sent / seconds, "outbox": left}
+    return {
+        "seconds": seconds,
+        "sent": sent,
+        "per_second": sent / seconds,
+        "cpu_ms": 1000 * cpu / max(sent, 1),
+        "statements": len(statements) / max(sent, 1),
+    }
 
 
 class Sink:
@@ -144,9 +155,7 @@ def main():
         print(json.dumps(child_send(args.database_url, args.port, args.send)))
         return
     for learners in args.learners:
-        url = args.database_url or (
-            f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"
-        )
+        url = args.database_url or (f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3")
         start = time.perf_counter()
         build(url, learners)
         built = time.perf_counter() - start
@@ -175,7 +184,8 @@ def main():
         print(
             f"{engine} {learners:>6} learners: send-mail sent {sent['sent']:,} messages to a "
             f"local aiosmtpd in {sent['seconds']:.1f} s: {sent['per_second']:.0f} messages/s "
-            f"(the server received {sink.count:,})",
+            f"(the server received {sink.count:,}); {sent['cpu_ms']:.1f} ms of CPU and "
+            f"{sent['statements']:.1f} statements per message in the sender",
             flush=True,
         )
 

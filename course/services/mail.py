@@ -44,7 +44,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models import MailAttempt, MailOptOut, MessageState, OutboxMessage
+from ..models import MailAttempt, MailOptOut, MessageState, OutboxMessage, User
 from ..models.types import utcnow
 from . import clock
 
@@ -494,6 +494,22 @@ def claim(limit: int, now: datetime | None = None) -> list[int]:
         .execution_options(synchronize_session=False)
     ).all()
     return sorted(claimed)
+
+
+def load(message_ids: list[int]) -> list[OutboxMessage]:
+    """The claimed messages and their recipients' accounts, in two statements (then
+    `attempt` and the composer find each in the session)."""
+    messages = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids))
+            .execution_options(populate_existing=True)
+        )
+    )
+    people = {m.user_id for m in messages if m.user_id is not None}
+    if people:
+        db.session.scalars(select(User).where(User.id.in_(people))).all()
+    return messages
 
 
 def release(message_ids: list[int]) -> None:

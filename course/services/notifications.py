@@ -19,10 +19,11 @@ an unsubscribe link; compliance reminders for assigned work cannot be turned off
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import Date, String, and_, cast, false, literal, null, or_, select
 
 from ..extensions import db
@@ -68,10 +69,31 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # -- composing ---------------------------------------------------------------------------------
 
 
+@contextmanager
+def batch_cache():
+    """While a sender runs: the rows messages refer to (modules, assignments, people) are
+    read once, not once per message."""
+    g.mail_rows = {}
+    try:
+        yield
+    finally:
+        g.pop("mail_rows", None)
+
+
+def _get(model, ident):
+    cache = g.get("mail_rows")
+    if cache is None:
+        return db.session.get(model, ident)
+    key = (model, ident)
+    if key not in cache:
+        cache[key] = db.session.get(model, ident)
+    return cache[key]
+
+
 def _module(message: OutboxMessage, context: dict) -> dict:
     if message.module_id is None:
         raise mail.Skip("The module no longer exists.")
-    module = db.session.get(Module, message.module_id)
+    module = _get(Module, message.module_id)
     if module is None or module.published is None:
         raise mail.Skip("The module is no longer published.")
     return {
@@ -94,9 +116,7 @@ def _reminder_context(message: OutboxMessage, context: dict) -> dict:
     day = date.fromisoformat((message.params or {}).get("day") or clock.today().isoformat())
     values["day"] = day
     values["days"] = abs((message.about_on - day).days) if message.about_on else 0
-    assignment = (
-        db.session.get(Assignment, message.assignment_id) if message.assignment_id else None
-    )
+    assignment = _get(Assignment, message.assignment_id) if message.assignment_id else None
     if assignment is not None and message.kind == "overdue" and assignment.overdue_every:
         values["number"] = (values["days"] - 1) // assignment.overdue_every + 1
         values["of"] = assignment.overdue_times
@@ -244,13 +264,24 @@ KINDS: dict[str, Kind] = {
 }
 
 
+_COMPILED: dict[tuple[int, str], object] = {}
+
+
+def _compiled(env, source: str):
+    """A kind's subject or footer as a Jinja template, compiled once per app."""
+    key = (id(env), source)
+    if key not in _COMPILED:
+        _COMPILED[key] = env.from_string(source)
+    return _COMPILED[key]
+
+
 def compose(message: OutboxMessage) -> mail.Composed:
     """The message's subject and both parts, from its kind's templates; raises mail.Skip for
     a message that must not go (an unknown kind, a deactivated account, an opted-out kind)."""
     kind = KINDS.get(message.kind)
     if kind is None:
         raise mail.Skip(f"No kind of message is called {message.kind!r}.")
-    user = db.session.get(User, message.user_id) if message.user_id else None
+    user = _get(User, message.user_id) if message.user_id else None
     if user is not None and not user.active:
         raise mail.Skip("The account was deactivated before the message was sent.")
     if kind.optional and user is not None and mail.opted_out(user.id, kind.name):
@@ -272,8 +303,8 @@ def compose(message: OutboxMessage) -> mail.Composed:
         )
     if kind.context is not None:
         context.update(kind.context(message, context))
-    context["why"] = env.from_string(kind.why).render(context)
-    subject = " ".join(env.from_string(kind.subject).render(context).split())
+    context["why"] = _compiled(env, kind.why).render(context)
+    subject = " ".join(_compiled(env, kind.subject).render(context).split())
     context["subject"] = subject
     return mail.Composed(
         subject=subject,
