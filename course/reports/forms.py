@@ -150,18 +150,16 @@ class AssignmentForm(FlaskForm):
     overdue_every = IntegerField(
         "Once overdue, remind every (days)",
         default=assignments.DEFAULT_OVERDUE_EVERY,
-        validators=[
-            InputRequired("Enter a number of days from 1 to 90."),
-            NumberRange(1, 90, "Enter a number of days from 1 to 90."),
-        ],
+        description="Empty: every 7 days.",
+        validators=[Optional(), NumberRange(1, 90, "Enter a number of days from 1 to 90.")],
     )
     overdue_times = IntegerField(
         "Overdue reminders at most (times)",
         default=assignments.DEFAULT_OVERDUE_TIMES,
-        description="0 sends none. Reminders for assigned training cannot be turned off by "
-        "learners; this schedule is how you set them.",
+        description="0 sends none; empty: 3. Learners cannot turn reminders for assigned "
+        "training off; this schedule is how you set them.",
         validators=[
-            InputRequired("Enter a number from 0 to 10."),
+            Optional(),
             NumberRange(0, assignments.MAX_OVERDUE_TIMES, "Enter a number from 0 to 10."),
         ],
     )
@@ -178,6 +176,15 @@ class AssignmentForm(FlaskForm):
     def validate_due_on(self, field):
         if field.data and field.data < clock.today():
             raise ValidationError("The due date is in the past; choose today or a later day.")
+
+    def schedule(self) -> dict:
+        """The reminder schedule as assignments.assign takes it (empty fields: defaults)."""
+        every, times = self.overdue_every.data, self.overdue_times.data
+        return {
+            "remind_before": self.remind_before.data or "",
+            "overdue_every": assignments.DEFAULT_OVERDUE_EVERY if every is None else every,
+            "overdue_times": assignments.DEFAULT_OVERDUE_TIMES if times is None else times,
+        }
 
     def validate_remind_before(self, field):
         try:

@@ -162,9 +162,7 @@ def new_assignment():
                 form.recert_months.data,
                 department_id=form.department.data if form.target.data == "department" else None,
                 user_ids=form.user_ids if form.target.data == "learners" else None,
-                remind_before=form.remind_before.data,
-                overdue_every=form.overdue_every.data,
-                overdue_times=form.overdue_times.data,
+                **form.schedule(),
             )
         except assignments.AssignmentError as error:
             flash(str(error), "error")
