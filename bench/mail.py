@@ -79,13 +79,14 @@ def child_reminders(url: str) -> dict:
             "before_cursor_execute",
             lambda conn, cursor, statement, *args: statements.append(statement),
         )
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = notifications.enqueue_reminders()
         db.session.commit()
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         counted = [s for s in statements if not s.lstrip().upper().startswith(("PRAGMA",))]
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "statements": len(counted),
         "messages": report.total,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -164,7 +165,8 @@ def main():
         print(
             f"{engine} {learners:>6} learners x 10 modules (built in {built:.0f} s): "
             f"send-reminders wrote {reminders['messages']:,} messages in "
-            f"{reminders['seconds']:.2f} s with {reminders['statements']} statements, "
+            f"{reminders['seconds']:.2f} s ({reminders['cpu']:.2f} s of CPU) with "
+            f"{reminders['statements']} statements, "
             f"peak RSS {reminders['peak_rss_mb']:.0f} MB",
             flush=True,
         )

@@ -515,9 +515,12 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
         return mail.enqueue_from(stmt)
 
     soon_days = {text for text, _, _ in schedules}
+    soon_dates = {today + timedelta(days=d) for text in soon_days for d in parse_days(text)}
     due_soon = reminders(
         "due_soon",
         rows.c.due_on,
+        # On the learner's row alone first, so the assignment is looked up only for these.
+        rows.c.due_on.in_(sorted(soon_dates)),
         rows.c.status.in_([reports.Status.NOT_STARTED.value, reports.Status.IN_PROGRESS.value]),
         or_(
             false(),
@@ -532,9 +535,15 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
         ),
     )
     overdue_schedules = {(every, times) for _, every, times in schedules if every and times}
+    overdue_dates = {
+        today - timedelta(days=1 + k * every)
+        for every, times in overdue_schedules
+        for k in range(times)
+    }
     overdue = reminders(
         "overdue",
         rows.c.due_on,
+        rows.c.due_on.in_(sorted(overdue_dates)),
         rows.c.status == reports.Status.OVERDUE.value,
         or_(
             false(),
