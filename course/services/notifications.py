@@ -43,6 +43,7 @@ from ..models import (
 from ..models.people import manager_department
 from ..models.types import Json, utcnow
 from . import audit, clock, csvstream, mail, reports
+from .scope import scope_for
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def _digest_context(message: OutboxMessage, context: dict) -> dict:
     department = (
         db.session.get(Department, message.department_id) if message.department_id else None
     )
-    scope = reports.scope_for(manager)
+    scope = scope_for(manager)
     if department is None or not manager.has_role(Role.MANAGER, Role.ADMIN):
         raise mail.Skip("The recipient no longer manages that department.")
     if not scope.covers(department.id):

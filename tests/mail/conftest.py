@@ -10,7 +10,8 @@ from aiosmtpd.controller import Controller
 
 from course.extensions import db
 from course.models import Role
-from course.services import assignments, reports
+from course.services import accounts, assignments
+from course.services.scope import scope_for
 
 BASE_URL = "https://training.example.org/rounds"
 
@@ -73,7 +74,7 @@ def ward(curriculum, make_user):
     manager = make_user(
         email="manager@example.org", name="Mona Manager", roles={Role.MANAGER}, department="Office"
     )
-    assignments.set_manager(manager.email, ["Ward A"])
+    accounts.set_manager(manager.email, ["Ward A"])
     learners = [
         make_user(email=f"l{n}@example.org", name=f"Learner {n}", department="Ward A")
         for n in range(1, 4)
@@ -93,7 +94,7 @@ def assign(ward):
         module = db.session.scalar(db.select(Module).where(Module.slug == slug))
         created = assignments.assign(
             manager.id,
-            reports.scope_for(manager),
+            scope_for(manager),
             [module.id],
             due_on or date.today() + timedelta(days=20),
             department_id=learners[0].department_id,

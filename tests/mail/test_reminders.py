@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import Module, ModuleProgress, OutboxMessage, ProgressStatus
-from course.services import assignments, clock, notifications, reports
+from course.services import accounts, assignments, clock, notifications
+from course.services.scope import scope_for
 
 ZONE = "America/Los_Angeles"
 
@@ -33,7 +34,7 @@ def test_each_reminder_once_on_its_day_in_the_organisations_zone(app, ward, assi
     own_due = today + timedelta(days=6)
     assignments.assign(
         manager.id,
-        reports.scope_for(manager),
+        scope_for(manager),
         [module_id("meet-the-experts")],
         own_due,
         user_ids=[first.id],
@@ -117,10 +118,11 @@ def test_reminders_take_a_fixed_number_of_statements(app, curriculum, make_user,
     from course.models import Role
 
     manager = make_user(email="m@example.org", roles={Role.MANAGER}, department="Office")
-    assignments.set_manager(manager.email, ["Ward A", "Ward B"])
+    accounts.set_manager(manager.email, ["Ward A", "Ward B"])
+    db.session.commit()
     people = [make_user(department="Ward A" if n % 2 else "Ward B") for n in range(learners)]
     today = clock.today()
-    scope = reports.scope_for(manager)
+    scope = scope_for(manager)
     modules = [module_id(s) for s in ("hands-on-training", "meet-the-experts", "ongoing-support")]
     for department in {p.department_id for p in people}:
         assignments.assign(manager.id, scope, modules[:2], today + timedelta(days=7),
