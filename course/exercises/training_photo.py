@@ -16,6 +16,7 @@ from . import limits
 from .answers import phi_findings, read_text
 from .fields import AnswerField, FieldGroup
 from .findings import Finding, error
+from .params import normalise_tag
 from .post import check_hashtag_form, check_hashtag_rules, check_length
 
 DEFAULTS = {
@@ -163,8 +164,9 @@ def describe(params: dict) -> list[str]:
         "could identify a patient.",
     ]
     if params["required_hashtags"]:
-        tags = ", ".join("#" + t.lstrip("#") for t in params["required_hashtags"])
-        rules.append(f"Include these hashtags: {tags}.")
+        tags = [normalise_tag(t) for t in params["required_hashtags"]]
+        shown = ", capitalised as shown" if any(t != t.lower() for t in tags) else ""
+        rules.append(f"Include these hashtags{shown}: {', '.join('#' + t for t in tags)}.")
     rules += [
         "The picture: everyone who can be recognised has agreed in writing.",
         "No patient in it, and no screen, board, chart, wristband or label in the frame.",

@@ -78,7 +78,9 @@ def describe(params: dict) -> list[str]:
     ]
     if params["required_hashtags"]:
         tags = ", ".join("#" + normalise_tag(t) for t in params["required_hashtags"])
-        rules.append(f"Include {tags} among the first {limits.YOUTUBE_HASHTAGS_SHOWN}.")
+        rules.append(
+            f"Include {tags} among the first {limits.YOUTUBE_HASHTAGS_SHOWN}, capitalised as shown."
+        )
     rules += [
         "Health advice needs its source: link a health authority or your organisation's site "
         f"({params['organisation_domain']}) in the description.",
@@ -135,9 +137,23 @@ def _hashtag_rules(tags: list[str], params: dict) -> list[Finding]:
     shown = distinct[: limits.YOUTUBE_HASHTAGS_SHOWN]
     for required in params["required_hashtags"]:
         tag = normalise_tag(required)
-        if tag.casefold() not in distinct:
+        written = [t for t in tags if t.casefold() == tag.casefold()]
+        if not written:
             out.append(error("hashtag_missing", "hashtags", f"Add the hashtag #{tag}."))
-        elif tag.casefold() not in shown:
+            continue
+        # As for posts: a tag the trainer wrote with capitals is written so (the lesson
+        # teaches CamelCase for readers and screen readers); one in small letters takes any.
+        if tag != tag.lower() and tag not in written:
+            out.append(
+                error(
+                    "hashtag_case",
+                    "hashtags",
+                    f"Write #{written[0]} as #{tag}, capitalised as shown: YouTube finds both, "
+                    "but a capital at the start of each word lets every reader, and screen "
+                    "readers, see the words.",
+                )
+            )
+        if tag.casefold() not in shown:
             out.append(
                 warning(
                     "yt_hashtag_not_shown",
@@ -172,7 +188,8 @@ def validate(answer, params: dict) -> list[Finding]:
 
     Answer: `{"title", "description", "hashtags"}`, all text. Errors: yt_title_empty,
     yt_title_too_long, yt_description_empty, yt_description_too_long, yt_hashtag_field_word,
-    yt_hashtags_ignored, yt_source_missing, hashtag_too_few, hashtag_missing, the hashtag-form
+    yt_hashtags_ignored, yt_source_missing, hashtag_too_few, hashtag_missing, hashtag_case
+    (a required tag with capitals written otherwise), the hashtag-form
     codes of post.check_hashtag_form, phi_<kind>. Warnings: yt_hashtags_many,
     yt_hashtag_not_shown.
     """

@@ -286,6 +286,15 @@ def test_a_required_hashtag_shows_only_among_the_first_three():
     assert "hashtag_missing" in errors(missing)
 
 
+def test_a_required_hashtag_with_capitals_is_written_so():
+    params = {"required_hashtags": ["HandHygiene"]}
+    lower = check("youtube_listing", GOOD_LISTING | {"hashtags": "#handhygiene #Nursing"}, params)
+    assert errors(lower) == {"hashtag_case"}
+    assert check("youtube_listing", GOOD_LISTING, params).passed
+    any_case = {"required_hashtags": ["nursing"]}
+    assert check("youtube_listing", GOOD_LISTING | {"hashtags": "#NURSING"}, any_case).passed
+
+
 def test_a_listing_without_health_advice_needs_no_source():
     listing = GOOD_LISTING | {"description": "Meet the team on our children's ward."}
     assert check("youtube_listing", listing).passed
