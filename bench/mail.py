@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from course import create_app  # noqa: E402
 from course.extensions import db  # noqa: E402
 from course.models import Assignment  # noqa: E402
-from course.services import assignments, clock, curriculum, demo_org  # noqa: E402
+from course.services import clock, curriculum, demo_org, due_dates  # noqa: E402
 
 
 def make_app(url: str, **extra):
@@ -56,7 +56,7 @@ def build(url: str, learners: int) -> None:
         demo_org.generate(learners, departments=10, seed=learners)
         due = clock.today() + timedelta(days=7)
         db.session.execute(update(Assignment).values(due_on=due))
-        assignments.refresh_due()
+        due_dates.refresh_due()
         db.session.commit()
         if url.startswith("postgresql"):
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -67,18 +67,24 @@ def build(url: str, learners: int) -> None:
         db.engine.dispose()
 
 
+def counted_statements() -> list[str]:
+    """The statements the app's engine runs from now on (in the current app context)."""
+    statements: list[str] = []
+    event.listen(
+        db.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *args: statements.append(statement),
+    )
+    return statements
+
+
 def child_reminders(url: str) -> dict:
     """In its own process: send-reminders once, with its statements counted."""
     from course.services import notifications
 
     app = make_app(url)
     with app.app_context():
-        statements = []
-        event.listen(
-            db.engine,
-            "before_cursor_execute",
-            lambda conn, cursor, statement, *args: statements.append(statement),
-        )
+        statements = counted_statements()
         start, cpu = time.perf_counter(), time.process_time()
         report = notifications.enqueue_reminders()
         db.session.commit()
@@ -106,12 +112,7 @@ def child_send(url: str, port: int, limit: int) -> dict:
         MAIL_BASE_URL="https://training.example.org",
     )
     with app.app_context():
-        statements = []
-        event.listen(
-            db.engine,
-            "before_cursor_execute",
-            lambda conn, cursor, statement, *args: statements.append(statement),
-        )
+        statements = counted_statements()
         start, cpu = time.perf_counter(), time.process_time()
         outcome = deliver(limit=limit)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu

@@ -40,18 +40,19 @@ def unsubscribe(token):
     return _page(token, user, kind)
 
 
+def _subscribe(token: str, on: bool):
+    user, kind = _subscription(token)
+    notifications.set_subscribed(user, kind.name, on, actor_id=None)
+    db.session.commit()
+    return _page(token, user, kind, changed=True)
+
+
 @bp.post("/unsubscribe/<token>")
 def confirm_unsubscribe(token):
     """Turn the kind off (the page's button, or a mail program's one-click POST)."""
-    user, kind = _subscription(token)
-    notifications.set_subscribed(user, kind.name, False, actor_id=None)
-    db.session.commit()
-    return _page(token, user, kind, changed=True)
+    return _subscribe(token, False)
 
 
 @bp.post("/resubscribe/<token>")
 def resubscribe(token):
-    user, kind = _subscription(token)
-    notifications.set_subscribed(user, kind.name, True, actor_id=None)
-    db.session.commit()
-    return _page(token, user, kind, changed=True)
+    return _subscribe(token, True)
