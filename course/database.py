@@ -20,6 +20,15 @@ def writes_on_get(view):
     return view
 
 
+def reads_first(view):
+    """Mark a POST view whose first transaction only reads: it parses, checks or hashes
+    before it writes, and calls `begin_writing()` when it is ready to. On SQLite the write
+    lock is then held only for the write, not for an upload's parsing or a password's hash.
+    """
+    view.reads_first = True
+    return view
+
+
 def begin_writing() -> None:
     """End a GET's read transaction; the next one takes the lock, for a write found needed.
 
@@ -32,10 +41,12 @@ def begin_writing() -> None:
 def _may_write() -> bool:
     if not has_request_context():
         return True  # CLI commands and services called outside a request
-    if request.method not in SAFE_METHODS or g.get("writes_database"):
+    if g.get("writes_database"):
         return True
     view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "writes_database", False)
+    if getattr(view, "reads_first", False):
+        return False
+    return request.method not in SAFE_METHODS or getattr(view, "writes_database", False)
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, text
 
 from course import create_app
-from course.database import begin_writing
+from course.database import begin_writing, reads_first
 from course.extensions import db
 
 
@@ -32,6 +32,14 @@ def traced(tmp_path):
     @app.get("/probe/write-later")
     def write_later():
         db.session.execute(text("SELECT 1"))
+        begin_writing()
+        db.session.execute(text("SELECT 1"))
+        return "ok"
+
+    @app.post("/probe/read-first")
+    @reads_first
+    def read_first():
+        db.session.execute(text("SELECT 1"))  # parse, check, hash: no lock held
         begin_writing()
         db.session.execute(text("SELECT 1"))
         return "ok"
@@ -63,3 +71,10 @@ def test_a_get_that_finds_it_must_write_takes_the_lock_for_the_rest(traced):
     client.get("/probe/write-later")
     client.get("/probe")  # the next request starts over
     assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]
+
+
+def test_a_post_marked_reads_first_takes_the_lock_only_when_it_writes(traced):
+    client, begins = traced
+    client.post("/probe/read-first")
+    client.post("/probe")
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN IMMEDIATE"]

@@ -6,10 +6,11 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import exercises
 from ..auth.decorators import role_required
+from ..database import begin_writing, reads_first
 from ..extensions import db
 from ..learn.forms import answers_from, quiz_form
 from ..models import QuestionType, Role
-from ..services import authoring, quiz
+from ..services import authoring, content_io, quiz
 from ..services import item_analysis as analysis_service
 from ..services.content_io import ContentError
 from ..services.rendering import render_markdown
@@ -306,6 +307,7 @@ def export_module(slug):
 
 @bp.route("/import", methods=["GET", "POST"])
 @studio
+@reads_first
 def import_module():
     form = ImportModuleForm()
     form.into.choices = [SelectChoice("", "A new module")] + [
@@ -315,13 +317,16 @@ def import_module():
     if form.validate_on_submit():
         storage = form.file.data
         text = _file_text(storage)
-        into = authoring.module_by_slug(form.into.data) if form.into.data else None
         if text is None:
             form.file.errors.append("The file is not UTF-8 text.")
         else:
             try:
+                # Parsed and checked in full before the write transaction begins.
+                spec = content_io.parse_module(text, storage.filename)
+                begin_writing()
+                into = authoring.module_by_slug(form.into.data) if form.into.data else None
                 module = authoring.import_module(
-                    current_user.id, text, storage.filename, into, form.replace_draft.data
+                    current_user.id, spec, storage.filename, into, form.replace_draft.data
                 )
             except ContentError as error:
                 db.session.rollback()
@@ -350,6 +355,7 @@ def _skipped_message(filename: str, skipped: list[tuple[int | None, str]]) -> st
 
 @bp.route("/modules/<slug>/import-gift", methods=["GET", "POST"])
 @studio
+@reads_first
 def import_gift(slug):
     module = _module_or_404(slug)
     form = GiftImportForm()
@@ -361,12 +367,15 @@ def import_gift(slug):
             form.file.errors.append("The file is not UTF-8 text.")
         else:
             try:
-                keys, skipped = authoring.import_gift(
-                    module,
-                    current_user.id,
+                # Parsed and checked in full before the write transaction begins.
+                questions, skipped = authoring.read_gift(
                     text,
                     storage.filename,
                     skip_unsupported=form.when_unsupported.data == "skip",
+                )
+                begin_writing()
+                keys = authoring.add_gift_questions(
+                    _module_or_404(slug), current_user.id, questions, storage.filename, skipped
                 )
             except ContentError as error:
                 db.session.rollback()

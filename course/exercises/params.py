@@ -295,6 +295,23 @@ SETTINGS = {
 }
 
 
+#: The most entries a list parameter takes, and the longest text of any entry or value: what
+#: a trainer needs is a few hashtags or domains, and a file import must not store megabytes.
+MAX_ENTRIES = 50
+MAX_TEXT = 200
+
+
+def _oversize(name, value) -> Finding | None:
+    entries = list(value) if isinstance(value, list | tuple) else [value]
+    if len(entries) > MAX_ENTRIES:
+        return error("param_too_many", name, f"{name} takes at most {MAX_ENTRIES} entries.")
+    if any(isinstance(v, str) and len(v) > MAX_TEXT for v in entries):
+        return error(
+            "param_too_long", name, f"{name}: each entry has at most {MAX_TEXT} characters."
+        )
+    return None
+
+
 def check_params(defaults: Mapping, params, *, labels: Mapping | None = None) -> list[Finding]:
     """Findings for each bad or unknown parameter; `field` is the parameter name.
 
@@ -315,6 +332,9 @@ def check_params(defaults: Mapping, params, *, labels: Mapping | None = None) ->
             )
             continue
         shown = labels.get(name, name)
+        if oversize := _oversize(shown, value):
+            out.append(replace(oversize, field=name))
+            continue
         out += [replace(f, field=name) for f in CHECKERS[name](shown, value)]
     merged = {**defaults, **params}
     for low, high in (("min_hashtags", "max_hashtags"), ("min_posts", "max_posts")):

@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import audit, content_io, gift, notifications
+from . import audit, content_io, content_limits, gift, notifications
 from .content_io import ChoiceSpec, ContentError
 from .rendering import render_markdown
 
@@ -186,14 +186,32 @@ def _touch(revision: ModuleRevision, actor_id: int) -> None:
     revision.updated_at = utcnow()
 
 
+class KeyMaker:
+    """Unique keys made from names ("Flu facts" -> "flu-facts", then "flu-facts-2", ...).
+
+    Linear in the number of keys made: each base remembers the next number to try, so a
+    file of 500 questions with the same title costs 500 steps, not 125,000. `taken` is used
+    (and extended) as given.
+    """
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+        self._next: dict[str, int] = {}
+
+    def make(self, wanted: str) -> str:
+        base = _KEY_CHARS.sub("-", wanted.lower()).strip("-")[:60].strip("-") or "item"
+        if not base[0].isalnum():
+            base = "k" + base
+        key, number = base, self._next.get(base, 2)
+        while key in self.taken:
+            key, number = f"{base}-{number}", number + 1
+        self._next[base] = number
+        self.taken.add(key)
+        return key
+
+
 def _unique_key(wanted: str, taken: set[str]) -> str:
-    base = _KEY_CHARS.sub("-", wanted.lower()).strip("-")[:60].strip("-") or "item"
-    if not base[0].isalnum():
-        base = "k" + base
-    key, number = base, 2
-    while key in taken:
-        key, number = f"{base}-{number}", number + 1
-    return key
+    return KeyMaker(taken).make(wanted)
 
 
 def _renumber(rows: list) -> None:
@@ -534,18 +552,18 @@ def export_text(module: Module, draft: bool = False) -> str:
 
 def import_module(
     actor_id: int,
-    text: str,
+    spec: content_io.ModuleSpec,
     filename: str,
     into: Module | None = None,
     replace_draft: bool = False,
 ) -> Module:
-    """Import a module file as a new module, or as the new draft of `into`.
+    """Store a parsed module file (content_io.parse_module) as a new module, or as the new
+    draft of `into`. Parse first, outside any write transaction: this only writes.
 
-    Raises ContentError (file, line, problem) and writes nothing when the file is bad, and
-    AuthoringError when `into` has an unpublished draft that `replace_draft` does not allow to
-    overwrite: someone's saved edits are never replaced silently.
+    Raises ContentError when the slug is taken by another module, and AuthoringError when
+    `into` has an unpublished draft that `replace_draft` does not allow to overwrite:
+    someone's saved edits are never replaced silently.
     """
-    spec = content_io.parse_module(text, filename)
     if into is not None and into.draft is not None and not replace_draft:
         draft = into.draft
         raise AuthoringError(
@@ -578,42 +596,75 @@ def import_module(
     return module
 
 
-def import_gift(
-    module: Module, actor_id: int, text: str, filename: str, *, skip_unsupported: bool = False
-) -> tuple[list[str], list[tuple[int | None, str]]]:
-    """Add the questions of a GIFT file to the draft; returns the new keys and the skipped.
+def read_gift(
+    text: str, filename: str, *, skip_unsupported: bool = False
+) -> tuple[list[content_io.QuestionSpec], list[tuple[int | None, str]]]:
+    """The questions of a GIFT file, each checked as the question form checks one, and the
+    problems found; pure, so it runs before any write transaction.
 
-    All or nothing by default: any unreadable or unsupported question raises ContentError
-    with its line, and nothing is added. With `skip_unsupported`, the questions that can be
-    read are added and the others are returned as (line, problem), in line order, and named
-    in the audit line; a file with no question to add still raises ContentError.
+    All or nothing by default: any unreadable, unsupported or oversized question raises
+    ContentError with its line. With `skip_unsupported`, the readable questions are returned
+    with the others as (line, problem) in line order; a file with none to add still raises.
+    A file past content_limits.FILE_CHARS or with more than content_limits.QUESTIONS
+    questions always raises (reading stops at the first question past the limit). Each
+    spec's key is a hint that `add_gift_questions` makes unique.
     """
-    result = gift.parse(text)
+    if message := content_limits.too_long(text, content_limits.FILE_CHARS):
+        raise ContentError(filename, [(None, f"the file {message}")])
+    result = gift.parse(text, limit=content_limits.QUESTIONS)
+    if len(result.questions) + len(result.problems) > content_limits.QUESTIONS:
+        raise ContentError(filename, [result.problems[-1]])
     problems: list[tuple[int | None, str]] = list(result.problems)
     readable = []
     for question in result.questions:
-        choices = [ChoiceSpec(c.text, c.correct, c.feedback) for c in question.choices]
-        found = content_io.choice_problems(QuestionType(question.type), choices)
+        spec = content_io.QuestionSpec(
+            key=question.key_hint,
+            type=QuestionType(question.type),
+            prompt=question.prompt,
+            choices=[ChoiceSpec(c.text, c.correct, c.feedback) for c in question.choices],
+            explanation=question.explanation,
+        )
+        found = content_io.question_problems(spec)
         problems += [(question.line, message) for message in found]
         if not found:
-            readable.append(question)
+            readable.append(spec)
     problems.sort(key=lambda p: p[0] or 0)
     if not result.questions and not problems:
         problems.append((1, "the file has no questions"))
     if problems and not (skip_unsupported and readable):
         raise ContentError(filename, problems)
+    return readable, problems
+
+
+def add_gift_questions(
+    module: Module,
+    actor_id: int,
+    questions: list[content_io.QuestionSpec],
+    filename: str,
+    skipped: list[tuple[int | None, str]] = (),
+) -> list[str]:
+    """Add questions read by `read_gift` to the draft; returns their keys (made unique).
+    The skipped ones are named in the audit line.
+
+    Raises ContentError when the draft would hold more than content_limits.QUESTIONS.
+    """
     draft = ensure_draft(module, actor_id)
-    taken = {q.key for q in draft.questions}
-    keys = []
-    for question in readable:
-        key = _unique_key(question.key_hint, taken)
-        taken.add(key)
-        keys.append(key)
+    if len(draft.questions) + len(questions) > content_limits.QUESTIONS:
+        raise ContentError(
+            filename,
+            [(None, f"the draft has {len(draft.questions)} questions and the file "
+                    f"{len(questions)}: a module holds at most {content_limits.QUESTIONS}")],
+        )  # fmt: skip
+    keys = KeyMaker({q.key for q in draft.questions})
+    made = []
+    for question in questions:
+        key = keys.make(question.key)
+        made.append(key)
         draft.questions.append(
             Question(
                 key=key,
                 position=len(draft.questions),
-                type=QuestionType(question.type),
+                type=question.type,
                 prompt=question.prompt,
                 explanation=question.explanation,
                 choices=[
@@ -624,13 +675,22 @@ def import_gift(
         )
     _touch(draft, actor_id)
     db.session.flush()
-    skipped = "; ".join(f"line {line or '?'}: {message}" for line, message in problems)
+    skipped_text = "; ".join(f"line {line or '?'}: {message}" for line, message in skipped)
     audit.record(
         actor_id,
         "question.import_gift",
         subject(module),
-        f"imported {len(keys)} questions from {filename}"
-        + (f"; skipped {len(problems)}: {skipped}" if problems else ""),
+        f"imported {len(made)} questions from {filename}"
+        + (f"; skipped {len(skipped)}: {skipped_text}" if skipped else ""),
     )
     db.session.commit()
-    return keys, problems
+    return made
+
+
+def import_gift(
+    module: Module, actor_id: int, text: str, filename: str, *, skip_unsupported: bool = False
+) -> tuple[list[str], list[tuple[int | None, str]]]:
+    """Read a GIFT file and add its questions to the draft (`read_gift`, then
+    `add_gift_questions`); returns the new keys and the skipped questions."""
+    questions, skipped = read_gift(text, filename, skip_unsupported=skip_unsupported)
+    return add_gift_questions(module, actor_id, questions, filename, skipped), skipped

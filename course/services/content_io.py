@@ -21,6 +21,7 @@ from ..models import (
     Question,
     QuestionType,
 )
+from . import content_limits as limits
 from .rendering import render_markdown
 
 CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -93,7 +94,45 @@ class _LineDict(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line each mapping starts on."""
+    """A safe loader that remembers the line each mapping starts on, and refuses what could
+    make a small file large: anchors and aliases (one alias can repeat a whole subtree, so a
+    few hundred bytes expand to gigabytes), nesting deeper than the format needs, and more
+    nodes than the largest module has."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name and *name) are not allowed: write each value out",
+                event.start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > limits.YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the front matter has more than {limits.YAML_NODES:,} values",
+                event.start_mark,
+            )
+        self._depth += 1
+        if self._depth > limits.YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the front matter is nested more than {limits.YAML_DEPTH} levels deep",
+                event.start_mark,
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         mapping = _LineDict(super().construct_mapping(node, deep=deep))
@@ -108,9 +147,89 @@ _LineLoader.add_constructor(
 )
 
 
+def _yaml_problem(error: yaml.YAMLError) -> tuple[int | None, str]:
+    """(file line, message) for a YAML error; front matter line 1 is file line 2."""
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 2 if mark else None
+    if isinstance(error, yaml.composer.ComposerError) and error.problem:
+        return line, error.problem
+    problem = getattr(error, "problem", None) or str(error)
+    return line, f"the front matter is not valid YAML: {problem}"
+
+
+class _Fields:
+    """Reads typed values out of one YAML mapping, adding a problem (with the mapping's line)
+    for each value of the wrong type or size instead of storing it."""
+
+    def __init__(self, mapping, line: int | None, problems: list, label: str = ""):
+        self.mapping, self.line, self.problems = mapping, line, problems
+        self.label = f"{label}: " if label else ""
+
+    def problem(self, message: str) -> None:
+        self.problems.append((self.line, self.label + message))
+
+    def text(self, name: str, limit: int, required: bool = False, default: str = "") -> str:
+        """A text value, stripped; wrong types and lengths are problems, never converted."""
+        value = self.mapping.get(name)
+        if value is None:
+            if required:
+                self.problem(f"'{name}' is required")
+            return default
+        if not isinstance(value, str):
+            self.problem(
+                f"'{name}' must be text, not {_type_name(value)} (put it in quotes if it is)"
+            )
+            return default
+        value = value.strip()
+        if required and not value:
+            self.problem(f"'{name}' is required")
+        elif message := limits.too_long(value, limit):
+            self.problem(f"'{name}' {message}")
+            return default
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.mapping.get(name, False)
+        if not isinstance(value, bool):
+            self.problem(f"'{name}' must be true or false")
+            return False
+        return value
+
+    def items(self, name: str, limit: int, noun: str) -> list:
+        """A list value of at most `limit` entries (missing: empty)."""
+        value = self.mapping.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(f"'{name}' must be a list")
+            return []
+        if len(value) > limit:
+            self.problem(f"'{name}' has {len(value):,} {noun}; at most {limit:,} are allowed")
+            return []
+        return value
+
+
+def _type_name(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
 def parse_module(text: str, filename: str = "module.md") -> ModuleSpec:
-    """Parse and check one module file; raises ContentError listing every problem."""
+    """Parse and check one module file; raises ContentError listing every problem.
+
+    Pure: no database. Every text is checked for type and length (content_limits), every
+    list for its count, and the YAML for aliases, depth and size before anything is built.
+    """
     problems: list[tuple[int | None, str]] = []
+    if message := limits.too_long(text, limits.FILE_CHARS):
+        raise ContentError(filename, [(None, f"the file {message}")])
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
         raise ContentError(filename, [(1, "the file must start with a '---' line")])
@@ -121,33 +240,26 @@ def parse_module(text: str, filename: str = "module.md") -> ModuleSpec:
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=_LineLoader)  # noqa: S506 (safe subclass)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else None
-        raise ContentError(
-            filename, [(line, f"the front matter is not valid YAML: {error}")]
-        ) from None
+        raise ContentError(filename, [_yaml_problem(error)]) from None
     if not isinstance(meta, dict):
         raise ContentError(filename, [(2, "the front matter must be a mapping of settings")])
 
     def offset(mapping) -> int | None:
         return mapping.line + 1 if isinstance(mapping, _LineDict) else None
 
+    fields = _Fields(meta, offset(meta), problems)
     spec = ModuleSpec(slug="", title="")
-    for name in ("slug", "title"):
-        value = meta.get(name)
-        if not isinstance(value, str) or not value.strip():
-            problems.append((offset(meta), f"'{name}' is required"))
-        else:
-            setattr(spec, name, value.strip())
+    spec.slug = fields.text("slug", 80, required=True)
     if spec.slug and not _KEY.match(spec.slug):
-        problems.append((offset(meta), "'slug' must be lower-case letters, digits and hyphens"))
-    spec.summary = str(meta.get("summary") or "").strip()
-    spec.source = str(meta.get("source") or "").strip()
+        fields.problem("'slug' must be lower-case letters, digits and hyphens")
+    spec.title = fields.text("title", limits.TITLE, required=True)
+    spec.summary = fields.text("summary", limits.SUMMARY)
+    spec.source = fields.text("source", limits.SOURCE)
     for name, low, high in (
         ("order", 0, 10_000),
         ("pass_mark", 1, 100),
         ("estimated_minutes", 1, 600),
-        ("quiz_size", 1, 500),
+        ("quiz_size", 1, limits.QUESTIONS),
     ):
         if name not in meta or (name == "quiz_size" and meta[name] is None):
             continue
@@ -158,8 +270,12 @@ def parse_module(text: str, filename: str = "module.md") -> ModuleSpec:
             setattr(spec, name, value)
 
     spec.lessons = _parse_lessons(lines[end + 1 :], end + 2, problems)
-    spec.questions = _parse_questions(meta.get("questions") or [], offset, problems)
-    spec.exercises = _parse_exercises(meta.get("exercises") or [], offset, problems)
+    spec.questions = _parse_questions(
+        fields.items("questions", limits.QUESTIONS, "questions"), offset, problems
+    )
+    spec.exercises = _parse_exercises(
+        fields.items("exercises", limits.EXERCISES, "exercises"), offset, problems
+    )
     if spec.quiz_size and spec.quiz_size > len(spec.questions):
         problems.append(
             (
@@ -188,13 +304,23 @@ def _parse_lessons(body: list[str], first_line: int, problems) -> list[LessonSpe
         seen.add(key)
         markdown = "\n".join(text).strip()
         if not markdown:
-            problems.append((line, f"lesson '{title}' has no text"))
+            problems.append((line, f"lesson '{title[:80]}' has no text"))
+        for name, value, limit in (("title", title, limits.TITLE),
+                                   ("text", markdown, limits.LESSON_TEXT)):  # fmt: skip
+            if message := limits.too_long(value, limit):
+                problems.append((line, f"lesson {len(lessons) + 1}: the {name} {message}"))
         lessons.append(LessonSpec(key=key, title=title, markdown=markdown))
 
     for index, raw in enumerate(body):
         match = _LESSON_HEADING.match(raw)
         if match:
             close()
+            if len(lessons) == limits.LESSONS:
+                problems.append(
+                    (first_line + index, f"a module has at most {limits.LESSONS} lessons")
+                )
+                current = None
+                break
             key = match["key"] or f"lesson-{len(lessons) + 1}"
             current, text = (first_line + index, match["title"].strip(), key), []
         elif current is not None:
@@ -207,10 +333,7 @@ def _parse_lessons(body: list[str], first_line: int, problems) -> list[LessonSpe
     return lessons
 
 
-def _parse_questions(items, offset, problems) -> list[QuestionSpec]:
-    if not isinstance(items, list):
-        problems.append((None, "'questions' must be a list"))
-        return []
+def _parse_questions(items: list, offset, problems) -> list[QuestionSpec]:
     questions: list[QuestionSpec] = []
     seen: set[str] = set()
     for number, item in enumerate(items, start=1):
@@ -218,38 +341,39 @@ def _parse_questions(items, offset, problems) -> list[QuestionSpec]:
         if not isinstance(item, dict):
             problems.append((line, f"question {number} must be a mapping"))
             continue
-        key = str(item.get("key") or f"q{number}")
+        fields = _Fields(item, line, problems, f"question {number}")
+        key = fields.text("key", 80, default=f"q{number}")
         if not _KEY.match(key) or key in seen:
-            problems.append((line, f"question {number}: key '{key}' is invalid or used twice"))
+            fields.problem(f"key '{key}' is invalid or used twice")
         seen.add(key)
         try:
-            kind = QuestionType(item.get("type", "single"))
+            kind = QuestionType(fields.text("type", 20, default="single"))
         except ValueError:
-            problems.append(
-                (line, f"question {number}: type must be single, multiple or true_false")
-            )
+            fields.problem("type must be single, multiple or true_false")
             continue
-        prompt = str(item.get("prompt") or "").strip()
-        if not prompt:
-            problems.append((line, f"question {number}: 'prompt' is required"))
-        choices = [
-            ChoiceSpec(
-                text=str(c.get("text", "")).strip(),
-                correct=bool(c.get("correct", False)),
-                feedback=str(c.get("feedback") or "").strip(),
+        prompt = fields.text("prompt", limits.PROMPT, required=True)
+        choices = []
+        for choice in fields.items("choices", limits.CHOICES, "choices"):
+            if not isinstance(choice, dict):
+                fields.problem("each choice must be a mapping with 'text'")
+                continue
+            read = _Fields(choice, offset(choice) or line, problems, f"question {number}")
+            choices.append(
+                ChoiceSpec(
+                    text=read.text("text", limits.CHOICE_TEXT),
+                    correct=read.flag("correct"),
+                    feedback=read.text("feedback", limits.FEEDBACK),
+                )
             )
-            for c in item.get("choices") or []
-            if isinstance(c, dict)
-        ]
         for message in choice_problems(kind, choices):
-            problems.append((line, f"question {number}: {message}"))
+            fields.problem(message)
         questions.append(
             QuestionSpec(
                 key=key,
                 type=kind,
                 prompt=prompt,
                 choices=choices,
-                explanation=str(item.get("explanation") or "").strip(),
+                explanation=fields.text("explanation", limits.EXPLANATION),
             )
         )
     return questions
@@ -261,8 +385,16 @@ def choice_problems(kind: QuestionType, choices: list[ChoiceSpec]) -> list[str]:
     correct = sum(c.correct for c in choices)
     if len(choices) < 2:
         problems.append("give at least two choices")
+    if len(choices) > limits.CHOICES:
+        problems.append(f"give at most {limits.CHOICES} choices")
     if any(not c.text for c in choices):
         problems.append("every choice needs a text")
+    for label, limit, texts in (
+        ("choice", limits.CHOICE_TEXT, [c.text for c in choices]),
+        ("feedback", limits.FEEDBACK, [c.feedback for c in choices]),
+    ):
+        if any(len(text) > limit for text in texts):
+            problems.append(f"a {label} has more than {limit:,} characters")
     if correct == 0:
         problems.append("mark at least one choice as correct")
     elif kind is not QuestionType.MULTIPLE and correct > 1:
@@ -272,35 +404,45 @@ def choice_problems(kind: QuestionType, choices: list[ChoiceSpec]) -> list[str]:
     return problems
 
 
-def _parse_exercises(items, offset, problems) -> list[ExerciseSpec]:
-    if not isinstance(items, list):
-        problems.append((None, "'exercises' must be a list"))
-        return []
+def question_problems(spec: QuestionSpec) -> list[str]:
+    """Every rule a question must meet (text, sizes, choices), as messages."""
+    problems = []
+    if not spec.prompt:
+        problems.append("the question has no text")
+    for name, value, limit in (("question", spec.prompt, limits.PROMPT),
+                               ("explanation", spec.explanation, limits.EXPLANATION)):  # fmt: skip
+        if message := limits.too_long(value, limit):
+            problems.append(f"the {name} {message}")
+    return problems + choice_problems(spec.type, spec.choices)
+
+
+def _parse_exercises(items: list, offset, problems) -> list[ExerciseSpec]:
     exercises: list[ExerciseSpec] = []
     for number, item in enumerate(items, start=1):
         line = offset(item)
         if not isinstance(item, dict):
             problems.append((line, f"exercise {number} must be a mapping"))
             continue
-        kind = str(item.get("kind") or "")
+        fields = _Fields(item, line, problems, f"exercise {number}")
+        kind = fields.text("kind", 40)
         if kind not in KINDS:
-            problems.append((line, f"exercise {number}: kind must be one of {', '.join(KINDS)}"))
+            fields.problem(f"kind must be one of {', '.join(KINDS)}")
             continue
         params = item.get("params") or {}
         if not isinstance(params, dict):
-            problems.append((line, f"exercise {number}: 'params' must be a mapping"))
+            fields.problem("'params' must be a mapping")
             continue
         for finding in validate_params(kind, params):
-            problems.append((line, f"exercise {number}: {finding.message}"))
-        key = str(item.get("key") or f"exercise-{number}")
+            fields.problem(finding.message)
+        key = fields.text("key", 80, default=f"exercise-{number}")
         if not _KEY.match(key):
-            problems.append((line, f"exercise {number}: key '{key}' is invalid"))
+            fields.problem(f"key '{key}' is invalid")
         exercises.append(
             ExerciseSpec(
                 key=key,
                 kind=kind,
-                title=str(item.get("title") or KINDS[kind].label).strip(),
-                instructions=str(item.get("instructions") or "").strip(),
+                title=fields.text("title", limits.TITLE) or KINDS[kind].label,
+                instructions=fields.text("instructions", limits.INSTRUCTIONS),
                 params=dict(params),
             )
         )

@@ -155,13 +155,22 @@ def _split_answers(block: str) -> list[tuple[str, str]]:
     return answers
 
 
-def parse(text: str) -> GiftResult:
-    """Read every question of a GIFT file; problems carry the line each question starts on."""
+def parse(text: str, limit: int | None = None) -> GiftResult:
+    """Read every question of a GIFT file; problems carry the line each question starts on.
+
+    With a `limit`, reading stops at the first question past it, with a problem saying so,
+    so an oversized file costs no more than the largest one allowed.
+    """
     result = GiftResult()
     for line, chunk in _chunks(text):
         protected = _protect(chunk).strip()
         if protected.startswith(CATEGORY):
             continue
+        if limit is not None and len(result.questions) + len(result.problems) >= limit:
+            result.problems.append(
+                (line, f"the file has more than {limit:,} questions: split it into smaller files")
+            )
+            break
         try:
             result.questions.append(_question(line, protected))
         except ValueError as problem:

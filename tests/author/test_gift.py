@@ -189,7 +189,7 @@ def test_import_adds_to_a_draft_or_nothing(app, trainer, as_trainer):
     assert keys == ["a", "a-2"]
     assert skipped == []
     with pytest.raises(ContentError) as error:
-        authoring.import_gift(module, trainer.id, "Fine {T}\n\n\nEssay {}\n", "bad.txt")
+        authoring.read_gift("Fine {T}\n\n\nEssay {}\n", "bad.txt")
     assert error.value.problems[0][0] == 4
     assert len(authoring.module_by_slug("bank").draft.questions) == 2
 

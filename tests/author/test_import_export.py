@@ -21,7 +21,9 @@ def test_round_trip_of_every_shipped_module(app, trainer, path):
     assert content_io.parse_module(exported) == original
 
     # As a new draft of the same module: nothing changes.
-    authoring.import_module(trainer.id, exported, path.name, into=module)
+    authoring.import_module(
+        trainer.id, content_io.parse_module(exported, path.name), path.name, into=module
+    )
     module = authoring.module_by_slug(original.slug)
     assert authoring.changes(module).summary() == "no changes"
     assert content_io.spec_from_revision(module, module.draft) == original
@@ -33,7 +35,7 @@ def test_import_as_a_new_module_then_export_gives_it_back(app, trainer):
         .read_text(encoding="utf-8")
         .replace("slug: meet-the-experts", "slug: meet-the-experts-copy")
     )
-    module = authoring.import_module(trainer.id, text, "copy.md")
+    module = authoring.import_module(trainer.id, content_io.parse_module(text), "copy.md")
     assert module.published is None
     exported = authoring.export_text(authoring.module_by_slug("meet-the-experts-copy"), draft=True)
     assert content_io.parse_module(exported) == content_io.parse_module(text)
@@ -65,7 +67,7 @@ questions:
 
 def test_a_bad_file_lists_file_line_problem_and_imports_nothing(app, trainer, as_trainer):
     with pytest.raises(ContentError) as error:
-        authoring.import_module(trainer.id, BAD, "broken.md")
+        content_io.parse_module(BAD, "broken.md")
     messages = str(error.value)
     assert "broken.md:2: 'pass_mark' must be a whole number from 1 to 100" in messages
     assert "broken.md:6: question 1: mark at least one choice as correct" in messages

@@ -6,20 +6,12 @@ TEST_DATABASE_URL is set. 50 learners sign in, then all at once read lessons, su
 exercise and take the quiz twice, posting one exercise form and one quiz twice at the same moment.
 """
 
-import http.cookiejar
-import os
 import re
-import socket
-import subprocess
 import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from servers import Browser, gunicorn
 from sqlalchemy import func, select
 
 from course import create_app
@@ -37,8 +29,6 @@ from course.services import accounts, curriculum
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 LEARNERS = 50
 PASSWORD = "concurrency-pass"
 MODULE = "share-information"
@@ -48,16 +38,9 @@ GOOD_POST = (
     "sneezes, and stay home when ill. See a doctor if you have trouble breathing. Find a "
     "vaccine near you: https://www.cdc.gov/flu/ #FluSeason"
 )
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUIZ_ACTION = re.compile(r'action="(/modules/[^"]+/quiz/\d+)"')
 CHOICE = re.compile(r'name="(q\d+)"[^>]*value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token"[^>]*value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _prepare(database_url: str) -> tuple[list[str], list[str]]:
@@ -87,68 +70,13 @@ def _prepare(database_url: str) -> tuple[list[str], list[str]]:
 def server(fresh_database, tmp_path):
     database_url = fresh_database("load")
     emails, lesson_keys = _prepare(database_url)
-    port = _free_port()
-    log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 (read back on failure)
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "load-test-secret"}
-    process = subprocess.Popen(
-        [str(GUNICORN), "-w", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/sign-in", timeout=2).read()  # noqa: S310
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"gunicorn did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.2)
-    yield base, database_url, emails, lesson_keys
-    process.terminate()
-    process.wait(timeout=15)
-    log.seek(0)
-    server_log = log.read()
-    log.close()
-    assert "Traceback" not in server_log, server_log[-5000:]
+    with gunicorn(database_url, tmp_path / "gunicorn.log", workers=4) as base:
+        yield base, database_url, emails, lesson_keys
 
 
-class Learner:
-    """One person's browser: a cookie jar, a CSRF token, statuses seen."""
-
-    def __init__(self, base: str, statuses: Counter, lock: threading.Lock):
-        self.base = base
-        self.statuses = statuses
-        self.lock = lock
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def request(self, path: str, data: dict | None = None) -> str:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=60) as response:
-                status, text = response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            status, text = error.code, error.read().decode(errors="replace")
-        with self.lock:
-            self.statuses[status] += 1
-        return text
-
-    def token(self, html: str) -> str:
-        return CSRF.search(html).group(1)
-
+class Learner(Browser):
     def sign_in(self, email: str) -> str:
-        form = self.request("/sign-in")
-        page = self.request(
-            "/sign-in", {"email": email, "password": PASSWORD, "csrf_token": self.token(form)}
-        )
-        assert "My training" in page, f"{email} could not sign in"
-        return self.token(page)
+        return super().sign_in(email, PASSWORD)
 
     def start_quiz(self, csrf: str) -> tuple[str, dict]:
         page = self.request(f"/modules/{MODULE}/quiz", {"csrf_token": csrf})
