@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_commands(app)
     _register_error_pages(app)
     _register_security_headers(app)
+    _trust_proxies(app)
     return app
 
 
@@ -46,7 +47,7 @@ def _load_settings(app: Flask, test_config: dict | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (register every table)
-    from .auth.sessions import load_user
+    from .auth.sessions import load_user, register_session_rules
     from .database import configure_sqlite
     from .extensions import csrf, db, login_manager, migrate
 
@@ -62,8 +63,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # Our own server-side sessions decide (services/sessions.py); "strong" would also end a
+    # remembered session whenever a phone changed network, and break "Keep me signed in".
+    login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    register_session_rules(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
@@ -71,6 +75,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .account import bp as account_bp
+    from .security import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from .auth import bp as auth_bp
     from .author import bp as author_bp
     from .learn import bp as learn_bp
@@ -125,6 +132,16 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_security_headers(app: Flask) -> None:
-    from .security import add_security_headers
+    from .security import add_security_headers, external_url
 
     app.after_request(add_security_headers)
+    app.add_template_global(external_url)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind FORWARDED_PROXIES proxies, read the client's address and scheme from the
+    headers they set (throttling counts per client address, not per proxy)."""
+    if proxies := app.config["FORWARDED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

@@ -3,8 +3,10 @@
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from . import config
 from .extensions import db
 from .models import Role
 from .services import accounts, content_io, curriculum, demo
@@ -59,9 +61,29 @@ def load_content():
     )
 
 
+_ALLOW_PRODUCTION = click.option(
+    "--on-production",
+    is_flag=True,
+    help="Run even though the settings look like a real deployment (a staging copy).",
+)
+
+
+def _refuse_on_production(allowed: bool) -> None:
+    """Demo data has a published password (rounds-demo), admin included: never on a real
+    deployment unless asked for by name."""
+    if not allowed and config.is_production(current_app.config):
+        raise click.ClickException(
+            "These settings look like a real deployment (HTTPS, EXTERNAL_URL or TRUSTED_HOSTS "
+            "is set), and demo accounts have a published password. Refusing; "
+            "add --on-production if this really is a test copy."
+        )
+
+
 @course_cli.command("demo-accounts")
-def demo_accounts():
+@_ALLOW_PRODUCTION
+def demo_accounts(on_production):
     """Create the demo accounts (password rounds-demo) where they do not exist yet."""
+    _refuse_on_production(on_production)
     created = demo.create_demo_accounts()
     click.echo(f"Demo accounts: {created} created.")
 
@@ -83,8 +105,10 @@ def set_manager(email, departments):
 @click.option("--learners", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
 @click.option("--departments", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-def demo_org(learners, departments, seed):
+@_ALLOW_PRODUCTION
+def demo_org(learners, departments, seed, on_production):
     """Generate a demo organisation of N learners with random progress (for benchmarks)."""
+    _refuse_on_production(on_production)
     report = generator.generate(learners, departments, seed=seed)
     click.echo(
         f"Demo organisation: {report['learners']} learners in {report['departments']} "

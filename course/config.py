@@ -14,14 +14,34 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    #: Sessions (services/sessions.py): a browser without "Keep me signed in" is signed out
+    #: after SESSION_IDLE_TIMEOUT without a request, and any session after
+    #: SESSION_LIFETIME; "Keep me signed in" lasts REMEMBER_COOKIE_DURATION (no idle limit,
+    #: never extended). The session cookie itself ends when the browser closes.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
-    #: Failed sign-ins allowed per address in SIGN_IN_WINDOW before we stop hashing.
-    SIGN_IN_MAX_FAILURES = 5
-    SIGN_IN_WINDOW = timedelta(minutes=15)
+    #: Sign-in throttling (services/throttle.py): failures counted over SIGN_IN_WINDOW.
+    SIGN_IN_WINDOW = timedelta(hours=1)
+    SIGN_IN_ADDRESS_FAILURES = 50
+    SIGN_IN_FREE_FAILURES = 5
+    SIGN_IN_BACKOFF = timedelta(seconds=15)
+    SIGN_IN_BACKOFF_CAP = timedelta(minutes=15)
+    #: Exercise submissions, and quiz attempts started, per learner per minute.
+    SUBMISSIONS_PER_MINUTE = 10
+    #: Host names this app answers to (Flask refuses others with 400); None: any.
+    TRUSTED_HOSTS = None
+    #: The address people reach the app at, e.g. https://training.example.org: links that
+    #: leave the page (the API's paging, certificates' verification URL) are built on it,
+    #: never on the request's Host header.
+    EXTERNAL_URL = None
+    #: Proxies in front of the app that set X-Forwarded-For/-Proto/-Host (werkzeug ProxyFix).
+    FORWARDED_PROXIES = 0
+    #: Strict-Transport-Security, sent when HTTPS is on.
+    HSTS = None
     REPORT_PAGE_SIZE = 50
     #: IANA zone in which "today", due dates, overdue and expiry are decided.
     ORGANISATION_TIME_ZONE = "UTC"
@@ -46,8 +66,8 @@ class Defaults:
     MAIL_FILE_DIRECTORY = None
     #: A failed delivery is tried again after 1, 2, 4, ... minutes, at most this many times.
     MAIL_MAX_ATTEMPTS = 8
-    #: werkzeug's default (scrypt); tests use a cheap method to stay fast.
-    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+    #: "argon2id" (services/passwords.py) or a werkzeug method; tests use a cheap one.
+    PASSWORD_HASH_METHOD = "argon2id"  # noqa: S105 (a method name, not a password)
 
 
 def engine_options(database_uri: str) -> dict:
@@ -75,14 +95,46 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = key
     if url := os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = url
-    for name in ("ORGANISATION_TIME_ZONE", "ORGANISATION_NAME", *MAIL_SETTINGS):
+    for name in ("ORGANISATION_TIME_ZONE", "ORGANISATION_NAME", "EXTERNAL_URL", *MAIL_SETTINGS):
         if value := os.environ.get(name):
             settings[name] = value
+    if hosts := os.environ.get("TRUSTED_HOSTS"):
+        settings["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
+    for name, unit in (
+        ("SESSION_IDLE_MINUTES", "SESSION_IDLE_TIMEOUT"),
+        ("SESSION_HOURS", "SESSION_LIFETIME"),
+        ("REMEMBER_DAYS", "REMEMBER_COOKIE_DURATION"),
+    ):
+        if value := os.environ.get(name):
+            key = name.split("_")[-1].lower()
+            settings[unit] = timedelta(**{key: _number(name, value)})
+    for name in ("FORWARDED_PROXIES", "SUBMISSIONS_PER_MINUTE"):
+        if value := os.environ.get(name):
+            settings[name] = _number(name, value)
     if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes"}:
         settings.update(
-            SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https"
+            SESSION_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_SECURE=True,
+            PREFERRED_URL_SCHEME="https",
+            HSTS="max-age=31536000",
         )
     return settings
+
+
+def _number(name: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise SettingsError(f"{name}={value!r} must be a whole number.")
+    return int(value)
+
+
+def is_production(settings) -> bool:
+    """Whether the settings look like a real deployment: served over HTTPS (which needs
+    EXTERNAL_URL or TRUSTED_HOSTS), or at a configured address."""
+    return bool(
+        settings.get("SESSION_COOKIE_SECURE")
+        or settings.get("EXTERNAL_URL")
+        or settings.get("TRUSTED_HOSTS")
+    )
 
 
 def instance_secret_key(instance_path: str) -> str:
@@ -104,6 +156,16 @@ class SettingsError(RuntimeError):
 
 def check(settings) -> None:
     """Refuse to start with a setting that would fail later, saying which one."""
+    url = (settings.get("EXTERNAL_URL") or "").rstrip("/")
+    if url and not (url.startswith(("https://", "http://")) and "/" not in url.split("://")[1]):
+        raise SettingsError(
+            f"EXTERNAL_URL={url!r} must be a scheme and host, e.g. https://training.example.org"
+        )
+    if settings.get("HSTS") and not (url or settings.get("TRUSTED_HOSTS")):
+        raise SettingsError(
+            "HTTPS is on but neither EXTERNAL_URL nor TRUSTED_HOSTS is set: links in API "
+            "answers and on certificates would follow whatever Host a request names."
+        )
     name = settings.get("ORGANISATION_TIME_ZONE")
     if name not in available_timezones():
         raise SettingsError(

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .auth.redirects import is_safe_url
 from .extensions import db
@@ -45,9 +45,17 @@ def register_error_pages(app: Flask) -> None:
             "not accepted and nothing in it was saved. Reload the page and send it again.",
         )
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # Raised before the URL adapter exists, so no page that links anywhere can be drawn.
+        return "This address is not served here.", 400, {"Content-Type": "text/plain"}
+
     @app.errorhandler(HTTPException)
     def http_error(error):
-        return render_error(error.code or 500)
+        body, status = render_error(error.code or 500)
+        # What the exception says beyond its page: Allow on a 405, Retry-After on a 429.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

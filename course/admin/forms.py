@@ -24,7 +24,7 @@ from wtforms.validators import (
 )
 
 from ..models import Role
-from ..services import accounts
+from ..services import accounts, passwords
 
 ROLE_LABELS = {
     Role.LEARNER: "Learner: takes assigned modules",
@@ -170,14 +170,16 @@ class _AccountForm(FlaskForm):
 
 
 def _new_password(label: str, advice: str = "") -> tuple[PasswordField, PasswordField]:
-    """A password with the accounts' length rule, and the same typed again."""
-    length = accounts.MIN_PASSWORD_LENGTH
+    """A password with the accounts' length rule, and the same typed again (the service
+    then refuses common and guessable ones, next to this field)."""
+    length, most = passwords.MIN_LENGTH, passwords.MAX_LENGTH
     password = PasswordField(
         label,
-        description=f"At least {length} characters.{advice}",
+        description=f"At least {length} characters, not a common password or one built from "
+        f"the person's name or email.{advice}",
         validators=[
             DataRequired(f"Enter the {label.lower()}."),
-            Length(min=length, max=1000, message=f"Use {length} to 1000 characters."),
+            Length(min=length, max=most, message=f"Use {length} to {most} characters."),
         ],
     )
     confirm = PasswordField(

@@ -1,8 +1,9 @@
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from ..database import writes_on_get
 from ..reports.forms import ReportFilterForm
+from ..security import external_url
 from ..services import reports, tokens
 from ..services.scope import scope_for
 from . import bp
@@ -50,9 +51,7 @@ def get_report():
         return _error(404, str(error))
 
     def link(number):
-        return url_for(
-            ".get_report", _external=True, **form.query_args(page=number, per_page=per_page)
-        )
+        return external_url("api.get_report", **form.query_args(page=number, per_page=per_page))
 
     return jsonify(
         {

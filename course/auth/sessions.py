@@ -1,19 +1,24 @@
-"""How Flask-Login finds the signed-in user: one prebuilt query on every request.
+"""How Flask-Login finds the signed-in user (one prebuilt query on every request), and the
+session rules: an idle limit, the remember cookie's key rotated each time it is used.
 
 Every page needs the user, so this is the most run query of the app. It reads plain values
 into a `SignedInUser` rather than an ORM `User`: the ORM's per-query work cost more than the
 rest of a lesson page together (bench/load.py). Views that change the user load the row.
 """
 
-import hmac
+import time
 from dataclasses import dataclass
 
-from flask_login import UserMixin
+from flask import Flask, current_app, flash, request, session
+from flask_login import UserMixin, logout_user, user_loaded_from_cookie
 from sqlalchemy import bindparam, select
 
+from ..database import begin_writing
 from ..extensions import db
-from ..models import Role, User, UserRole
-from ..models.people import session_key
+from ..models import Role, User, UserRole, UserSession
+from ..models.types import utcnow
+from ..services import sessions
+from ..services.sessions import digest
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,12 @@ class SignedInUser(UserMixin):
     name: str
     email: str
     roles: frozenset[Role]
+    #: The key of this browser's session (services/sessions.py), what its cookies carry.
     session_key: str
     #: Display zone (IANA name) or None for the organisation's.
     time_zone: str | None = None
+    #: "Keep me signed in" was ticked: no idle limit.
+    remember: bool = False
 
     def has_role(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -34,11 +42,23 @@ class SignedInUser(UserMixin):
 
 
 def _user_statement():
-    user, role = User.__table__, UserRole.__table__
+    user, role, live = User.__table__, UserRole.__table__, UserSession.__table__
     return (
-        select(user.c.name, user.c.email, user.c.password_hash, user.c.time_zone, role.c.role)
+        select(
+            user.c.id,
+            user.c.name,
+            user.c.email,
+            user.c.time_zone,
+            live.c.remember,
+            role.c.role,
+        )
+        .join(user, user.c.id == live.c.user_id)
         .outerjoin(role, role.c.user_id == user.c.id)
-        .where(user.c.id == bindparam("id"), user.c.active.is_(True))
+        .where(
+            live.c.key_hash == bindparam("key_hash"),
+            live.c.expires_at > bindparam("now"),
+            user.c.active.is_(True),
+        )
     )
 
 
@@ -46,13 +66,72 @@ _USER = _user_statement()
 
 
 def load_user(key: str) -> SignedInUser | None:
-    """The active user a session remembers, or None: a deactivated account, or one whose
-    password changed since the session began, is signed out at its next request."""
-    user_id, _, _stamp = key.partition(":")
-    if not user_id.isdigit():
+    """The active user of a live session, or None: a session that was ended (sign-out, a
+    new password, a deactivation) or is past its absolute end signs the browser out."""
+    if not key or len(key) > 100:
         return None
-    rows = db.session.execute(_USER, {"id": int(user_id)}).all()
-    if not rows or not hmac.compare_digest(session_key(int(user_id), rows[0].password_hash), key):
+    rows = db.session.execute(_USER, {"key_hash": digest(key), "now": utcnow()}).all()
+    if not rows:
         return None
+    first = rows[0]
     roles = frozenset(Role(row.role) for row in rows if row.role is not None)
-    return SignedInUser(int(user_id), rows[0].name, rows[0].email, roles, key, rows[0].time_zone)
+    return SignedInUser(
+        first.id, first.name, first.email, roles, key, first.time_zone, first.remember
+    )
+
+
+# The session rules -------------------------------------------------------------------------
+
+#: Session keys of ours, beside Flask-Login's: "keep me signed in" was ticked; the time
+#: (epoch seconds) of the last request, to the minute.
+KEEP, SEEN = "_keep", "_seen"
+
+
+def note_activity(remember: bool | None = None) -> None:
+    """Note a request now (and, at sign-in, whether the session is remembered)."""
+    if remember is not None:
+        session[KEEP] = remember
+    session[SEEN] = int(time.time())
+
+
+def enforce_idle_limit() -> None:
+    """Before every request: a session without "Keep me signed in" that saw no request for
+    SESSION_IDLE_TIMEOUT ends, on the server too (a shared ward PC left signed in)."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    now = int(time.time())
+    seen = session.get(SEEN, now)
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    if not session.get(KEEP) and now - seen > idle:
+        begin_writing()
+        sessions.end(session["_user_id"])
+        db.session.commit()
+        session.clear()
+        logout_user()
+        flash(
+            f"You were signed out after {int(idle // 60)} minutes without activity, as on "
+            "every shared computer. Please sign in again.",
+            "info",
+        )
+        return
+    if now - seen >= 60:
+        session[SEEN] = now
+
+
+def rotate_remembered(_app, user: SignedInUser) -> None:
+    """A session brought back by the remember cookie (the browser was closed) gets a new
+    key: the old cookie, and any copy of it, stops working. Its absolute end stays."""
+    begin_writing()
+    key = sessions.rotate(user.session_key)
+    db.session.commit()
+    if key is None:
+        logout_user()
+        return
+    session["_user_id"] = key
+    session["_remember"] = "set"  # Flask-Login writes the new remember cookie
+    note_activity(remember=True)
+
+
+def register_session_rules(app: Flask) -> None:
+    app.before_request(enforce_idle_limit)
+    user_loaded_from_cookie.connect(rotate_remembered, app)

@@ -32,6 +32,7 @@ from ..exercises import params
 from ..exercises.limits import PLATFORM_LABELS
 from ..models import QuestionType
 from ..services import authoring, content_io
+from ..services import content_limits as limits
 from ..services.authoring import sentence
 from ..services.content_io import ChoiceSpec
 
@@ -40,14 +41,16 @@ CHOICE_ROWS = 6
 
 
 class NewModuleForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=limits.TITLE)])
     slug = StringField(
         "Web address",
         validators=[DataRequired(), Length(max=80)],
         description="Lower-case letters, digits and hyphens, e.g. patient-privacy. "
         "It cannot change later.",
     )
-    summary = TextAreaField("Summary", validators=[Length(max=2000)], render_kw={"rows": 3})
+    summary = TextAreaField(
+        "Summary", validators=[Length(max=limits.SUMMARY)], render_kw={"rows": 3}
+    )
     submit = SubmitField("Create the module")
 
     def validate_slug(self, field):
@@ -59,8 +62,10 @@ class NewModuleForm(FlaskForm):
 
 
 class ModuleSettingsForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField("Summary", validators=[Length(max=2000)], render_kw={"rows": 3})
+    title = StringField("Title", validators=[DataRequired(), Length(max=limits.TITLE)])
+    summary = TextAreaField(
+        "Summary", validators=[Length(max=limits.SUMMARY)], render_kw={"rows": 3}
+    )
     pass_mark = IntegerField(
         "Pass mark (%)",
         validators=[InputRequired("Enter a whole number."), NumberRange(1, 100)],
@@ -83,10 +88,10 @@ class ModuleSettingsForm(FlaskForm):
 
 
 class LessonForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=limits.TITLE)])
     body = TextAreaField(
         "Text (Markdown)",
-        validators=[DataRequired()],
+        validators=[DataRequired(), Length(max=limits.LESSON_TEXT)],
         render_kw={"rows": 18, "class": "markdown-editor"},
         description="Headings (##), lists, **bold**, *italics*, links, tables and https "
         "images. Anything else is removed when you save.",
@@ -96,9 +101,9 @@ class LessonForm(FlaskForm):
 
 
 class ChoiceRowForm(Form):
-    text = StringField("Choice text", validators=[Length(max=1000)])
+    text = StringField("Choice text", validators=[Length(max=limits.CHOICE_TEXT)])
     correct = BooleanField("Correct")
-    feedback = StringField("Feedback when picked", validators=[Length(max=1000)])
+    feedback = StringField("Feedback when picked", validators=[Length(max=limits.FEEDBACK)])
 
 
 class QuestionForm(FlaskForm):
@@ -110,10 +115,17 @@ class QuestionForm(FlaskForm):
             SelectChoice(QuestionType.TRUE_FALSE.value, "True / false"),
         ],
     )
-    prompt = TextAreaField("Question", validators=[DataRequired()], render_kw={"rows": 3})
-    choices = FieldList(FormField(ChoiceRowForm), min_entries=CHOICE_ROWS, max_entries=12)
+    prompt = TextAreaField(
+        "Question",
+        validators=[DataRequired(), Length(max=limits.PROMPT)],
+        render_kw={"rows": 3},
+    )
+    choices = FieldList(
+        FormField(ChoiceRowForm), min_entries=CHOICE_ROWS, max_entries=limits.CHOICES
+    )
     explanation = TextAreaField(
         "Explanation",
+        validators=[Length(max=limits.EXPLANATION)],
         render_kw={"rows": 3},
         description="Shown to every learner after they submit.",
     )
@@ -130,6 +142,8 @@ class QuestionForm(FlaskForm):
         ]
 
     def validate_choices(self, field):
+        if self.type.data not in set(QuestionType):
+            return  # the type field says what is wrong
         problems = content_io.choice_problems(QuestionType(self.type.data), self.choice_specs())
         if problems:
             raise ValidationError(sentence(problems))
@@ -155,8 +169,12 @@ class ExerciseForm(FlaskForm):
     """The exercise editor; `exercise_form` adds one input per parameter of the kind."""
 
     kind = HiddenField(id="exercise-kind")
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    instructions = TextAreaField("Instructions (Markdown)", render_kw={"rows": 6})
+    title = StringField("Title", validators=[DataRequired(), Length(max=limits.TITLE)])
+    instructions = TextAreaField(
+        "Instructions (Markdown)",
+        validators=[Length(max=limits.INSTRUCTIONS)],
+        render_kw={"rows": 6},
+    )
     submit = SubmitField("Save exercise")
 
     #: The kind the settings inputs are for, and its parameters in order.

@@ -4,7 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import exercises
+from .. import downloads, exercises
 from ..auth.decorators import role_required
 from ..database import begin_writing, reads_first
 from ..extensions import db
@@ -45,6 +45,12 @@ def _current(module):
 def _item_or_404(module, part: str, key: str):
     revision = _current(module)
     return next((row for row in getattr(revision, part) if row.key == key), None) or abort(404)
+
+
+def _refused(field, error: authoring.AuthoringError) -> None:
+    """Show a service's refusal next to `field`; nothing was saved."""
+    db.session.rollback()
+    field.errors = [*field.errors, str(error)]
 
 
 def _file_text(storage) -> str | None:
@@ -123,11 +129,15 @@ def edit_lesson(slug, key):
             # The very function that renders what learners get, on the text as typed.
             preview_html = render_markdown(form.body.data)
         else:
-            saved = authoring.save_lesson(
-                module, current_user.id, key, form.title.data.strip(), form.body.data
-            )
-            flash(f"Lesson “{saved.title}” saved in the draft.", "success")
-            return redirect(url_for(".edit_lesson", slug=slug, key=saved.key))
+            try:
+                saved = authoring.save_lesson(
+                    module, current_user.id, key, form.title.data.strip(), form.body.data
+                )
+            except authoring.AuthoringError as error:
+                _refused(form.title, error)
+            else:
+                flash(f"Lesson “{saved.title}” saved in the draft.", "success")
+                return redirect(url_for(".edit_lesson", slug=slug, key=saved.key))
     return render_template(
         "author/lesson.html", module=module, lesson=lesson, form=form, preview_html=preview_html
     ), (422 if form.errors else 200)
@@ -178,17 +188,21 @@ def edit_question(slug, key):
     question = _item_or_404(module, "questions", key) if key else None
     form = _question_form(question)
     if form.validate_on_submit():
-        saved = authoring.save_question(
-            module,
-            current_user.id,
-            key,
-            QuestionType(form.type.data),
-            form.prompt.data.strip(),
-            (form.explanation.data or "").strip(),
-            form.choice_specs(),
-        )
-        flash("Question saved in the draft.", "success")
-        return redirect(url_for(".edit_question", slug=slug, key=saved.key))
+        try:
+            saved = authoring.save_question(
+                module,
+                current_user.id,
+                key,
+                QuestionType(form.type.data),
+                form.prompt.data.strip(),
+                (form.explanation.data or "").strip(),
+                form.choice_specs(),
+            )
+        except authoring.AuthoringError as error:
+            _refused(form.prompt, error)
+        else:
+            flash("Question saved in the draft.", "success")
+            return redirect(url_for(".edit_question", slug=slug, key=saved.key))
     return render_template("author/question.html", module=module, question=question, form=form), (
         422 if form.errors else 200
     )
@@ -203,17 +217,21 @@ def edit_exercise(slug, key):
     kind = request.form.get("kind") if request.method == "POST" else request.args.get("kind")
     form = exercise_form(exercise, kind)
     if form.validate_on_submit():
-        saved = authoring.save_exercise(
-            module,
-            current_user.id,
-            key,
-            form.kind.data,
-            form.title.data.strip(),
-            form.instructions.data or "",
-            form.changed_params(),
-        )
-        flash("Exercise saved in the draft.", "success")
-        return redirect(url_for(".edit_exercise", slug=slug, key=saved.key))
+        try:
+            saved = authoring.save_exercise(
+                module,
+                current_user.id,
+                key,
+                form.kind.data,
+                form.title.data.strip(),
+                form.instructions.data or "",
+                form.changed_params(),
+            )
+        except authoring.AuthoringError as error:
+            _refused(form.title, error)
+        else:
+            flash("Exercise saved in the draft.", "success")
+            return redirect(url_for(".edit_exercise", slug=slug, key=saved.key))
     shown = exercises.KINDS[form.settings_kind]
     return render_template(
         "author/exercise.html",
@@ -301,7 +319,7 @@ def export_module(slug):
     return Response(
         text,
         mimetype="text/markdown",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": downloads.attachment(name)},
     )
 
 

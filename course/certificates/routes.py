@@ -1,7 +1,9 @@
-from flask import abort, make_response, render_template, url_for
+from flask import abort, make_response, render_template
 from flask_login import current_user, login_required
 
+from .. import downloads
 from ..models.types import utcnow
+from ..security import external_url
 from ..services import certificates
 from ..services.scope import learner_in_scope, scope_for
 from . import bp
@@ -30,13 +32,13 @@ def download_certificate(code):
     ):
         abort(404)  # 404, not 403: do not confirm that the code exists
     body = certificates.pdf(
-        certificate, url_for(".verify_certificate", code=certificate.code, _external=True)
+        certificate, external_url("certificates.verify_certificate", code=certificate.code)
     )
     response = make_response(body)
     response.headers["Content-Type"] = "application/pdf"
-    slug = "".join(ch if ch.isalnum() else "-" for ch in certificate.module_title.lower())
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="certificate-{slug[:60]}-{certificate.issued_at:%Y-%m-%d}.pdf"'
+    name = downloads.readable_name(certificate.module_title)
+    response.headers["Content-Disposition"] = downloads.attachment(
+        f"certificate-{name}-{certificate.issued_at:%Y-%m-%d}.pdf"
     )
     return response
 

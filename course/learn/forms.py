@@ -15,7 +15,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..exercises import FieldGroup, build_answer, form_name
@@ -24,6 +24,15 @@ from ..exercises import FieldGroup, build_answer, form_name
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+#: Characters in one answer field: more than any platform takes in one post (LinkedIn 3,000)
+#: or profile text, and every submission is stored as evidence.
+ANSWER_MAX = 5_000
+_ANSWER_LENGTH = Length(
+    max=ANSWER_MAX, message=f"Keep this under {ANSWER_MAX:,} characters: no platform takes more."
+)
+_CHOICE_LENGTH = Length(max=200)
 
 
 class StartQuizForm(FlaskForm):
@@ -79,20 +88,32 @@ def _answer_input(spec):
     if spec.widget == "select":
         choices = [SelectChoice("", "Choose one")] + [SelectChoice(*c) for c in spec.choices]
         return SelectField(
-            spec.label, choices=choices, description=spec.help, validate_choice=False
+            spec.label,
+            choices=choices,
+            description=spec.help,
+            validators=[_CHOICE_LENGTH],
+            validate_choice=False,
         )
     if spec.widget == "radio":
         return RadioField(
             spec.label,
             choices=[SelectChoice(*c) for c in spec.choices],
             description=spec.help,
+            validators=[_CHOICE_LENGTH],
             validate_choice=False,
         )
     if spec.widget == "textarea":
-        return TextAreaField(spec.label, description=spec.help, render_kw={"rows": spec.rows or 6})
+        return TextAreaField(
+            spec.label,
+            description=spec.help,
+            validators=[_ANSWER_LENGTH],
+            render_kw={"rows": spec.rows or 6},
+        )
     attrs = {"autocomplete": spec.autocomplete} if spec.autocomplete else {}
     field_class = _TYPED_INPUTS.get(spec.input_type, StringField)
-    return field_class(spec.label, description=spec.help, render_kw=attrs)
+    return field_class(
+        spec.label, description=spec.help, validators=[_ANSWER_LENGTH], render_kw=attrs
+    )
 
 
 _TYPED_INPUTS = {"url": URLField, "email": EmailField, "tel": TelField}
@@ -117,7 +138,9 @@ def exercise_form(kind, params: dict, formdata=None) -> FlaskForm:
                 setattr(
                     ExerciseForm,
                     f"{form_name(spec.name)}-{index}",
-                    TextAreaField(f"Post {index + 1}", render_kw={"rows": 3}),
+                    TextAreaField(
+                        f"Post {index + 1}", validators=[_ANSWER_LENGTH], render_kw={"rows": 3}
+                    ),
                 )
         else:
             setattr(ExerciseForm, form_name(spec.name), _answer_input(spec))

@@ -3,9 +3,10 @@ from flask_login import current_user, login_required
 
 from .. import exercises
 from ..database import begin_writing
+from ..errors import render_error
 from ..extensions import db
 from ..models import AttemptState, Module, ProgressStatus, QuizAttempt
-from ..services import catalog, practice, progress, quiz
+from ..services import catalog, practice, progress, quiz, throttle
 from . import bp
 from .forms import (
     StartQuizForm,
@@ -104,10 +105,26 @@ def save_quiz_picks(slug, attempt_id):
     return "", 204
 
 
+def _too_fast():
+    """A 429 page when the learner has sent more submissions this minute than a person
+    types (services/throttle.py); None when they may go on."""
+    wait = throttle.submission_wait(current_user.id)
+    if not wait:
+        return None
+    body, status = render_error(
+        429,
+        f"That is more answers in a minute than anyone types. Please wait {wait} seconds "
+        "and send it again; nothing you wrote was lost.",
+    )
+    return body, status, {"Retry-After": str(wait)}
+
+
 @bp.post("/modules/<slug>/quiz")
 @login_required
 def start_quiz(slug):
     module = _module_or_404(slug, "choices")
+    if refused := _too_fast():
+        return refused
     if StartQuizForm().validate_on_submit():
         quiz.start_attempt(current_user.id, module)
     return redirect(url_for(".take_quiz", slug=slug))
@@ -197,6 +214,8 @@ def do_exercise(slug, key):
     sections = answer_sections(form, kind, params)
     findings_by_field: dict = {}
     submission = None
+    if request.method == "POST" and (refused := _too_fast()):
+        return refused
     if form.validate_on_submit():
         answer = exercise_answer(form, kind, params)
         submission, newly_completed = practice.submit(
@@ -212,7 +231,8 @@ def do_exercise(slug, key):
         if newly_completed:
             flash(f"Module complete: {module.published.title}. Well done!", "success")
     history = practice.submissions(current_user.id, module.id, exercise.key)
-    status = 200 if submission is None or submission.passed else 422
+    refused = form.errors or (submission is not None and not submission.passed)
+    status = 422 if refused else 200
     return render_template(
         "learn/exercise.html",
         module=module,

@@ -12,7 +12,7 @@ from .content import (
     RevisionState,
 )
 from .mail import MailAttempt, MailOptOut, MessageState, OutboxMessage
-from .people import ApiToken, Department, Role, SignInAttempt, User, UserRole
+from .people import ApiToken, Department, Role, SignInAttempt, User, UserRole, UserSession
 from .progress import (
     AttemptState,
     ExerciseSubmission,
@@ -50,4 +50,5 @@ __all__ = [
     "SignInAttempt",
     "User",
     "UserRole",
+    "UserSession",
 ]

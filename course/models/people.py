@@ -1,6 +1,5 @@
-"""People: accounts, roles, departments, API tokens and sign-in throttling."""
+"""People: accounts, roles, departments, sessions, API tokens and sign-in throttling."""
 
-import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -70,14 +69,20 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
-    def get_id(self) -> str:
-        return session_key(self.id, self.password_hash)
 
+class UserSession(db.Model):
+    """One signed-in browser. Its cookies carry a random key; only the key's SHA-256 is
+    stored. Signing out deletes the row; a new password or a deactivation deletes all of the
+    person's rows, so a copied cookie stops working at once (services/sessions.py)."""
 
-def session_key(user_id: int, password_hash: str) -> str:
-    """What a session remembers of its user: the id and a stamp of the password hash, so a
-    new password signs the account out of every session (auth/sessions.py compares)."""
-    return f"{user_id}:{hashlib.sha256(password_hash.encode()).hexdigest()[:16]}"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: "Keep me signed in": no idle limit, and a remember cookie until expires_at.
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The absolute end: kept when the remember cookie's key is rotated, never extended.
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class UserRole(db.Model):
@@ -104,12 +109,17 @@ class ApiToken(db.Model):
 
 
 class SignInAttempt(db.Model):
-    """Failed sign-ins, kept in the database so every worker process sees them."""
+    """Failed sign-ins, kept in the database so every worker process on every host sees
+    them; rows older than the throttling window are deleted (services/throttle.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     remote_addr: Mapped[str] = mapped_column(String(64))
-    attempted_at: Mapped[datetime]
+    #: The browser's device id when it holds a device cookie for this account (a browser
+    #: this person signed in on before), else NULL: failures from unknown browsers never
+    #: slow down the person on their own device.
+    device: Mapped[str | None] = mapped_column(String(64))
+    attempted_at: Mapped[datetime] = mapped_column(index=True)
 
     __table_args__ = (
         Index("ix_sign_in_attempt_email_at", "email", "attempted_at"),

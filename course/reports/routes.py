@@ -10,12 +10,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import exercises
+from .. import downloads, exercises
 from ..auth.decorators import role_required
 from ..errors import render_error
 from ..extensions import db
 from ..models import Role, User
 from ..models.types import utcnow
+from ..security import MAX_ID
 from ..services import (
     accounts,
     assignments,
@@ -87,7 +88,7 @@ def show_report():
 
 def _csv_response(filename: str, chunks) -> Response:
     response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = downloads.attachment(filename)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -117,7 +118,9 @@ def export_evidence():
         abort(400)
     learner_id = request.args.get("learner", type=int)
     if request.args.get("learner") and (
-        learner_id is None or learner_in_scope(scope, learner_id) is None
+        learner_id is None
+        or not 0 < learner_id <= MAX_ID
+        or learner_in_scope(scope, learner_id) is None
     ):
         abort(404)
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")

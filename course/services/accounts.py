@@ -8,23 +8,17 @@ each change adds an audit line; the caller commits.
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import joinedload
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import Assignment, Department, Role, SignInAttempt, User, UserRole
+from ..models import Assignment, Department, Role, User, UserRole
 from ..models.people import manager_department
-from ..models.types import utcnow
-from . import audit, clock, due_dates
+from . import audit, clock, due_dates, passwords, sessions, throttle, tokens
 
 GENERIC_FAILURE = "That email and password do not match an account. Please try again."
-MIN_PASSWORD_LENGTH = 10
-# A hash to check against when the email is unknown, so both paths cost the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class AccountError(ValueError):
@@ -40,13 +34,16 @@ class AccountError(ValueError):
 
 
 @dataclass(frozen=True)
-class SignInOutcome:
-    user: User | None
-    message: str = ""
+class Credentials:
+    """What signing in needs of an account, as plain values (no ORM row held)."""
+
+    id: int
+    password_hash: str
+    active: bool
 
 
 def _hash(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    return passwords.hash_password(password, current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def normalise_email(email: str) -> str:
@@ -92,12 +89,17 @@ def create_user(
     roles: set[Role] | frozenset[Role] = frozenset({Role.LEARNER}),
     department: str | None = None,
     actor_id: int | None = None,
+    judge_password: bool = True,
 ) -> User:
-    """Create an account; raises AccountError for a taken email or a short password."""
+    """Create an account; raises AccountError for a taken email or a guessable password.
+
+    `judge_password=False` skips the strength check (the demo accounts' known password).
+    """
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise AccountError(f"An account with the email {email} already exists.", "email")
-    _check_password(password)
+    if judge_password:
+        check_password(password, (name, email))
     user = User(
         email=email,
         name=name.strip(),
@@ -115,59 +117,64 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str, remote_addr: str | None) -> SignInOutcome:
-    """Check a sign-in; too many recent failures are refused before any hashing."""
-    email = normalise_email(email or "")
-    remote_addr = remote_addr or "unknown"
-    now = utcnow()
-    since = now - current_app.config["SIGN_IN_WINDOW"]
-    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(SignInAttempt.email == email, SignInAttempt.attempted_at >= since)
-    )
-    if failures >= limit:
-        minutes = int(current_app.config["SIGN_IN_WINDOW"] / timedelta(minutes=1))
-        return SignInOutcome(
-            None,
-            f"Too many failed attempts for this account. Please wait {minutes} minutes "
-            "and try again, or ask your administrator to reset your password.",
+def credentials(email: str) -> Credentials | None:
+    """The account signing in with this email, as plain values; None when there is none."""
+    row = db.session.execute(
+        select(User.id, User.password_hash, User.active).where(
+            User.email == normalise_email(email or "")
         )
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-    elif user.active and check_password_hash(user.password_hash, password):
-        db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == email))
-        db.session.commit()
-        return SignInOutcome(user)
-    db.session.add(SignInAttempt(email=email, remote_addr=remote_addr, attempted_at=now))
-    db.session.commit()
-    return SignInOutcome(None, GENERIC_FAILURE)
+    ).first()
+    return Credentials(*row) if row else None
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password"
-        )
+def password_matches(account: Credentials | None, password: str) -> bool:
+    """Whether this is the account's password. The same hashing is done whether the
+    account exists, is deactivated or is active, so the answer's timing tells nothing.
+    Call it outside any transaction: it takes 100 ms or more of CPU by design."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    stored = account.password_hash if account else passwords.decoy_hash(method)
+    matches = passwords.verify(stored, password)
+    return matches and account is not None and account.active
 
 
-def set_password(user: User, password: str, actor_id: int | None = None) -> None:
-    """Replace a password (hashed); the caller commits."""
-    _check_password(password)
-    user.password_hash = _hash(password)
-    audit.record(actor_id, "user.password", f"user:{user.id}", "password changed")
+def upgraded_hash(account: Credentials, password: str) -> str | None:
+    """A new hash when the stored one is of an older method or weaker parameters (to be
+    saved by `save_hash`); None when it is current. Hashes, so call it outside a
+    transaction."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if passwords.needs_rehash(account.password_hash, method):
+        return passwords.hash_password(password, method)
+    return None
+
+
+def save_hash(user_id: int, password_hash: str) -> None:
+    """Store a re-hashed password (the same password: no session ends)."""
+    db.session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+
+
+def check_password(password: str, context: Iterable[str] = ()) -> None:
+    """Refuse a password that is short or easy to guess (services/passwords.py), with the
+    reason; `context` holds the person's name and email and other words to avoid."""
+    name = current_app.config.get("ORGANISATION_NAME") or ""
+    if reason := passwords.weakness(password, (*context, name)):
+        raise AccountError(reason, "password")
 
 
 def reset_password(user_id: int, password: str, actor_id: int) -> User:
-    """An admin sets a new password; the person's failed sign-ins are forgotten, so the
-    lock-out the sign-in page told them to ask an administrator about ends now."""
+    """An admin sets a new password: the person's sessions and API tokens end (whoever knew
+    the old password may have used them), and their failed sign-ins are forgotten."""
     user = _user(user_id)
-    _check_password(password)
+    check_password(password, (user.name, user.email))
     user.password_hash = _hash(password)
-    db.session.execute(delete(SignInAttempt).where(SignInAttempt.email == user.email))
-    audit.record(actor_id, "user.password", f"user:{user.id}", "password reset by an admin")
+    sessions.end_all(user.id)
+    revoked = tokens.revoke_all(user.id)
+    throttle.forget_failures(user.email, everywhere=True)
+    audit.record(
+        actor_id,
+        "user.password",
+        f"user:{user.id}",
+        "password reset by an admin" + (f"; {revoked} API tokens revoked" if revoked else ""),
+    )
     return user
 
 
@@ -371,6 +378,8 @@ def update_user(
 
     if active != user.active:
         user.active = active
+        if not active:
+            sessions.end_all(user.id)  # reactivating later brings none of them back
         changes.changed.append("activated" if active else "deactivated")
         audit.record(
             actor_id,

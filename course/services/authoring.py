@@ -227,6 +227,12 @@ def _find(rows: list, key: str):
     return row
 
 
+def _room_for(rows: list, limit: int, noun: str) -> None:
+    """Refuse a new lesson, question or exercise past what a module may hold."""
+    if len(rows) >= limit:
+        raise AuthoringError(f"A module holds at most {limit} {noun}; remove one first.")
+
+
 def update_settings(module: Module, actor_id: int, **settings) -> None:
     """Change the draft's title, summary, pass mark, quiz size, minutes or order."""
     draft = ensure_draft(module, actor_id)
@@ -250,6 +256,7 @@ def save_lesson(
     """Create (key None) or change a draft lesson; its HTML is rendered and sanitized now."""
     draft = ensure_draft(module, actor_id)
     if key is None:
+        _room_for(draft.lessons, content_limits.LESSONS, "lessons")
         lesson = Lesson(
             key=_unique_key(title, {x.key for x in draft.lessons}),
             position=len(draft.lessons),
@@ -281,10 +288,14 @@ def save_question(
     choices: list[ChoiceSpec],
 ) -> Question:
     """Create or change a draft question; the choices must pass content_io.choice_problems."""
-    problems = content_io.choice_problems(type, choices)
+    problems = content_io.question_problems(
+        content_io.QuestionSpec(key or "", type, prompt, choices, explanation)
+    )
     if problems:
         raise AuthoringError(sentence(problems))
     draft = ensure_draft(module, actor_id)
+    if key is None:
+        _room_for(draft.questions, content_limits.QUESTIONS, "questions")
     rows = [
         Choice(position=i, text=c.text, is_correct=c.correct, feedback=c.feedback)
         for i, c in enumerate(choices)
@@ -337,6 +348,7 @@ def save_exercise(
         raise AuthoringError(" ".join(problems))
     draft = ensure_draft(module, actor_id)
     if key is None:
+        _room_for(draft.exercises, content_limits.EXERCISES, "exercises")
         exercise = Exercise(
             key=_unique_key(title, {e.key for e in draft.exercises}),
             position=len(draft.exercises),

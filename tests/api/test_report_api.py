@@ -107,3 +107,28 @@ def test_tokens_are_made_and_revoked_on_the_profile_page(ward, client, auth):
     auth.sign_in(manager)
     assert client.post(f"/reports/profile/tokens/{token.id}/revoke").status_code == 302
     assert _get(client, raw).status_code == 401
+
+
+def test_the_next_link_is_built_on_the_configured_address_not_the_host_header(app, ward, client):
+    app.config["EXTERNAL_URL"] = "https://training.example.org"
+    manager, _other, _learner = ward
+    raw, _ = tokens.create(manager, "HR system")
+    response = client.get(
+        "/api/v1/report?per_page=1",
+        headers={"Authorization": f"Bearer {raw}", "Host": "evil.example"},
+    )
+    assert response.get_json()["next"].startswith("https://training.example.org/api/v1/")
+
+
+def test_tokens_end_when_their_owners_password_is_reset(ward, client, make_user):
+    from course.services import accounts
+
+    manager, _other, _learner = ward
+    admin = make_user(roles={Role.ADMIN})
+    raw, _ = tokens.create(manager, "HR system")
+    assert _get(client, raw).status_code == 200
+    accounts.reset_password(manager.id, "violet-kettle-harbour", actor_id=admin.id)
+    db.session.commit()
+    response = _get(client, raw)
+    assert response.status_code == 401
+    assert "revoked" in response.get_json()["error"]

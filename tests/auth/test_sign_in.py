@@ -1,11 +1,10 @@
 """Signing in and out, and the security settings around it."""
 
 import pytest
-from sqlalchemy import func, select
 
 from course import config
 from course.extensions import db
-from course.models import Role, SignInAttempt, UserRole
+from course.models import Role, UserRole
 from course.services import accounts
 from course.services.accounts import GENERIC_FAILURE
 
@@ -79,15 +78,6 @@ def test_empty_form_explains_each_field(client):
     page = client.post("/sign-in", data={}).get_data(as_text=True)
     assert "Enter your email address." in page
     assert "Enter your password." in page
-
-
-def test_repeated_failures_are_throttled_before_hashing(client, auth, learner, app):
-    for _ in range(app.config["SIGN_IN_MAX_FAILURES"]):
-        auth.sign_in(learner, "wrong-password")
-    response = auth.sign_in(learner)  # even the right password waits
-    assert response.status_code == 200
-    assert "Too many failed attempts" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(SignInAttempt)) == 5
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_import_as_a_new_module_then_export_gives_it_back(app, trainer):
 def test_the_export_route_downloads_the_file(share_information, as_trainer):
     response = as_trainer.get("/studio/modules/share-information/export")
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="share-information.md"'
+        "attachment; filename=\"share-information.md\"; filename*=UTF-8''share-information.md"
     )
     spec = content_io.parse_module(response.get_data(as_text=True))
     assert spec.slug == "share-information"
