@@ -132,8 +132,9 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_security_headers(app: Flask) -> None:
-    from .security import add_security_headers, external_url
+    from .security import add_security_headers, external_url, refuse_nul
 
+    app.before_request(refuse_nul)
     app.after_request(add_security_headers)
     app.add_template_global(external_url)
 

@@ -45,6 +45,15 @@ def external_url(endpoint: str, **values) -> str:
     return flask.url_for(endpoint, _external=True, **values)
 
 
+def refuse_nul() -> None:
+    """Before every request: a NUL in the path or the query string is nobody's typing, and
+    PostgreSQL cannot compare with one (a 500): the path does not exist, the query is bad."""
+    if "\x00" in flask.request.path:
+        flask.abort(404)
+    if any("\x00" in key or "\x00" in value for key, value in flask.request.args.items(multi=True)):
+        flask.abort(400)
+
+
 class Request(flask.Request):
     """Form text without NUL characters: no person types one, and PostgreSQL cannot store one,
     so a crafted NUL would otherwise turn bad input into a server error."""

@@ -23,7 +23,7 @@ BAD_QUERY = {
         ["sort", "order", "status", "role", "active", "version", "kind", "target"],
         ["bogus", "", "x" * 3000],
     ),
-    "q": ["x" * 5000, "%", "_\\"],
+    "q": ["x" * 5000, "%", "_\\", "a\x00b"],
     "next": ["//evil.example/", "https://evil.example/"],
 }
 BAD_FORMS = [
@@ -48,6 +48,7 @@ BAD_FORMS = [
         str(2**63),
     ),  # fmt: skip
     {"due_on": "2024-13-45", "target": "bogus", "roles": "bogus", "active": "maybe"},
+    {"email": "a\x00@example.org", "password": "\x00", "name": "\x00", "prompt": "\x00"},
     {"name": "x" * 5000, "email": "x" * 5000, "title": "x" * 5000, "summary": "x" * 50_000},
 ]
 
