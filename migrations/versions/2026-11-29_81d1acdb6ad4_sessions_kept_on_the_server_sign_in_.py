@@ -3,7 +3,7 @@
 Sessions begun before this migration carried no server-side key: everyone signs in again.
 
 Revision ID: 81d1acdb6ad4
-Revises: 30bb8bd46a68
+Revises: 695b4ad8579e
 Create Date: 2026-11-29 10:29:21.663734
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "81d1acdb6ad4"
-down_revision = "30bb8bd46a68"
+down_revision = "695b4ad8579e"
 branch_labels = None
 depends_on = None
 
