@@ -8,7 +8,7 @@ from course import create_app, downloads
 from course.extensions import db
 from course.models import Certificate, Module, Role
 from course.models.types import utcnow
-from course.services import accounts, content_io
+from course.services import accounts, content_io, curriculum
 
 VIETNAMESE = "Đào tạo mạng xã hội cho điều dưỡng"
 GREEK = "Εκπαίδευση στα μέσα κοινωνικής δικτύωσης"
@@ -51,7 +51,7 @@ def served(fresh_database, tmp_path):
     with app.app_context():
         db.create_all()
         path = content_io.CURRICULUM_DIR / "06-share-information.md"
-        content_io.upsert_published(content_io.parse_module(path.read_text(encoding="utf-8")))
+        curriculum.load(content_io.parse_module(path.read_text(encoding="utf-8")))
         module = db.session.scalar(db.select(Module))
         learner = accounts.create_user("hoa@example.org", "Nguyễn Thị Hoa", PASSWORD)
         accounts.create_user("trainer@example.org", "T", PASSWORD, {Role.TRAINER})

@@ -10,7 +10,7 @@ from course import config, create_app
 from course.extensions import db
 from course.models import Certificate, Module, Role, User
 from course.models.types import utcnow
-from course.services import content_io
+from course.services import content_io, curriculum
 
 
 def test_hsts_only_under_https(app, monkeypatch, tmp_path):
@@ -33,7 +33,7 @@ def test_https_without_an_address_or_trusted_hosts_refuses_to_start(monkeypatch)
 @pytest.fixture
 def manager_world(app, make_user):
     path = content_io.CURRICULUM_DIR / "06-share-information.md"
-    content_io.upsert_published(content_io.parse_module(path.read_text(encoding="utf-8")))
+    curriculum.load(content_io.parse_module(path.read_text(encoding="utf-8")))
     manager = make_user(roles={Role.MANAGER, Role.ADMIN, Role.LEARNER}, department="Ward A")
     manager.managed_departments = [manager.department]
     module = db.session.scalar(db.select(Module))

@@ -17,7 +17,7 @@ from servers import Browser, gunicorn
 from course import create_app
 from course.extensions import db
 from course.models import Role
-from course.services import accounts, content_io, content_limits
+from course.services import accounts, content_io, content_limits, curriculum
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,7 @@ def served(fresh_database, tmp_path):
     with app.app_context():
         db.create_all()
         path = content_io.CURRICULUM_DIR / "06-share-information.md"
-        content_io.upsert_published(content_io.parse_module(path.read_text(encoding="utf-8")))
+        curriculum.load(content_io.parse_module(path.read_text(encoding="utf-8")))
         accounts.create_user("trainer@example.org", "T", PASSWORD, {Role.TRAINER})
         for n in range(LEARNERS):
             accounts.create_user(f"learner{n}@example.org", f"L{n}", PASSWORD, department="W")
