@@ -47,15 +47,20 @@ def gunicorn(database_url: str, log_path: Path, workers: int = 2, **environment)
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Each worker imports the app on its own: on 2 busy cores that takes a while.
+    deadline = time.monotonic() + 120
     while True:
         try:
-            urllib.request.urlopen(f"{base}/sign-in", timeout=2).read()  # noqa: S310
+            urllib.request.urlopen(f"{base}/sign-in", timeout=10).read()  # noqa: S310
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait(timeout=15)
                 log.seek(0)
-                pytest.fail(f"gunicorn did not start:\n{log.read()[-3000:]}")
+                started = log.read()[-3000:]
+                log.close()
+                pytest.fail(f"gunicorn did not start:\n{started}")
             time.sleep(0.2)
     try:
         yield base

@@ -7,7 +7,9 @@ class SignInForm(FlaskForm):
     email = EmailField(
         "Email", validators=[DataRequired("Enter your email address."), Length(max=254)]
     )
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=1000)]
+    )
     remember = BooleanField("Keep me signed in on this device")
     next = HiddenField()
     submit = SubmitField("Sign in")

@@ -207,6 +207,10 @@ class ExerciseForm(FlaskForm):
         return params.changed_params(exercises.KINDS[self.kind.data].defaults, self.params)
 
 
+#: What a setting's input takes: its longest valid value (a full list), with separators.
+_SETTING_LENGTH = Length(max=params.MAX_ENTRIES * (params.MAX_TEXT + 2))
+
+
 def _setting_field(name: str):
     setting = params.SETTINGS[name]
     if setting.input == "platform":
@@ -220,6 +224,7 @@ def _setting_field(name: str):
         return StringField(
             setting.label,
             description=setting.help,
+            validators=[Length(max=20)],
             widget=NumberInput(min=setting.minimum, max=setting.maximum),
             render_kw={"class": "short"},
         )
@@ -249,6 +254,7 @@ def _setting_field(name: str):
         return TextAreaField(
             setting.label,
             description=setting.help,
+            validators=[_SETTING_LENGTH],
             render_kw={
                 "rows": 8 if setting.input == "names" else 3,
                 "spellcheck": "false",
@@ -258,7 +264,9 @@ def _setting_field(name: str):
     attrs = {"spellcheck": "false", "autocapitalize": "none", "autocomplete": "off"}
     if setting.input == "region":
         attrs["class"] = "short"
-    return StringField(setting.label, description=setting.help, render_kw=attrs)
+    return StringField(
+        setting.label, description=setting.help, validators=[Length(max=253)], render_kw=attrs
+    )
 
 
 def exercise_form(exercise, kind: str | None = None) -> ExerciseForm:

@@ -224,3 +224,35 @@ def test_unique_keys_are_made_in_linear_time():
     assert made[:2] == ["same-3", "same-4"]
     assert len(set(made)) == 5_000
     assert CountingSet.checks <= 2 * 5_000 + 2  # quadratic would be 12.5 million
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "field"),
+    [
+        ("lessons/new", {"title": "T", "body": "w" * (content_limits.LESSON_TEXT + 1)}, "body"),
+        ("lessons/new", {"title": "t" * (content_limits.TITLE + 1), "body": "B"}, "title"),
+        (
+            "questions/new",
+            {
+                "type": "single",
+                "prompt": "p" * (content_limits.PROMPT + 1),
+                "choices-0-text": "A",
+                "choices-0-correct": "y",
+                "choices-1-text": "B",
+            },
+            "prompt",
+        ),
+        (
+            "exercises/new",
+            {"kind": "post", "title": "T", "instructions": "i" * (content_limits.INSTRUCTIONS + 1)},
+            "instructions",
+        ),
+    ],
+)
+def test_the_studio_forms_refuse_what_an_import_would(
+    share_information, as_trainer, path, data, field
+):
+    response = as_trainer.post(f"/studio/modules/share-information/{path}", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page

@@ -253,3 +253,15 @@ def test_a_wrong_checklist_answer_is_shown_next_to_its_question(signed_in, clien
     assert response.status_code == 422
     findings = response.get_data(as_text=True).split('id="screens-findings"')[1].split("</ul>")[0]
     assert "Retake it without the screen" in findings
+
+
+def test_more_submissions_a_minute_than_anyone_types_wait_with_429(app, signed_in, client):
+    app.config["SUBMISSIONS_PER_MINUTE"] = 3
+    for _ in range(3):
+        assert client.post(POST, data={"text": "A post #FluShot"}).status_code in (200, 422)
+    response = client.post(POST, data={"text": "A post #FluShot"})
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert "nothing you wrote was lost" in response.get_data(as_text=True)
+    assert _submissions() == 3
+    assert client.get(POST).status_code == 200  # reading is never limited
