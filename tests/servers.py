@@ -65,8 +65,12 @@ def gunicorn(database_url: str, log_path: Path, workers: int = 2, **environment)
     try:
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        process.terminate()  # a graceful stop: workers finish what they were doing
+        try:
+            process.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
         log.seek(0)
         server_log = log.read()
         log.close()

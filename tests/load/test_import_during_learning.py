@@ -70,7 +70,10 @@ def served(fresh_database, tmp_path):
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    with gunicorn(database_url, tmp_path / "gunicorn.log", workers=3) as base:
+    # Learners keep writing for as long as the imports last: no submission rate here.
+    with gunicorn(
+        database_url, tmp_path / "gunicorn.log", workers=3, SUBMISSIONS_PER_MINUTE="1000000"
+    ) as base:
         yield base
 
 
