@@ -3,7 +3,8 @@
 Sign-in (OWASP's "slow down online guessing", with device cookies):
 
 - per client address: at most `SIGN_IN_ADDRESS_FAILURES` failed sign-ins in
-  `SIGN_IN_WINDOW`; then the address waits until its oldest failure leaves the window;
+  `SIGN_IN_WINDOW`; then the address waits until its oldest failure leaves the window
+  (browsers holding a device cookie for the account excepted);
 - per account: `SIGN_IN_FREE_FAILURES` failures cost nothing, then each further try waits
   `SIGN_IN_BACKOFF` after the last failure, doubling with each failure up to
   `SIGN_IN_BACKOFF_CAP`. A browser where the person signed in before (it holds a device
@@ -45,7 +46,9 @@ def sign_in_wait(email: str, address: str, device: str | None, now: datetime | N
         )
     ).one()
     waits = [0]
-    if failures >= config["SIGN_IN_ADDRESS_FAILURES"]:
+    # A known browser is exempt: a hospital's staff often share one public address, and a
+    # guesser behind it must not keep them all out.
+    if device is None and failures >= config["SIGN_IN_ADDRESS_FAILURES"]:
         waits.append(_seconds(oldest + config["SIGN_IN_WINDOW"] - now))
     same_device = (
         SignInAttempt.device.is_(None) if device is None else SignInAttempt.device == device
