@@ -3,7 +3,7 @@
 Sessions begun before this migration carried no server-side key: everyone signs in again.
 
 Revision ID: 81d1acdb6ad4
-Revises: 695b4ad8579e
+Revises: 657f69a9ea1d
 Create Date: 2026-11-29 10:29:21.663734
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "81d1acdb6ad4"
-down_revision = "695b4ad8579e"
+down_revision = "657f69a9ea1d"
 branch_labels = None
 depends_on = None
 
