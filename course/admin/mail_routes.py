@@ -7,6 +7,7 @@ from ..auth.decorators import role_required
 from ..errors import render_error
 from ..extensions import db
 from ..models import MessageState, OutboxMessage, Role
+from ..security import MAX_ID
 from ..services import mail, notifications, rendering
 from . import bp
 from .forms import DeleteForm
@@ -36,6 +37,8 @@ def list_mail():
     if state is not None and state not in {s.value for s in MessageState}:
         abort(400)
     number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= MAX_ID:  # an offset past what the database takes is a 500
+        return render_error(404, f"There is no page {number}.")
     page = mail.outbox_page(MessageState(state) if state else None, number)
     if number < 1 or number > page.pages:
         return render_error(404, f"There is no page {number}: the outbox has {page.pages}.")
