@@ -35,7 +35,7 @@ def largest_module() -> str:
         for n in range(limits.QUESTIONS)
     )
     lessons = "".join(
-        f"# Lesson {n}\n\n{'Some words of the lesson. ' * 20}\n" for n in range(limits.LESSONS)
+        f"# Lesson {n}\n\n{'Some words of the lesson. ' * 10}\n" for n in range(limits.LESSONS)
     )
     return f"---\nslug: largest\ntitle: Largest\nquestions:\n{questions}---\n{lessons}"
 
