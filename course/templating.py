@@ -11,6 +11,7 @@ from flask import Flask
 from flask_login import current_user
 
 from .services import clock
+from .wording import counted
 
 DATE_FORMAT = "%d %b %Y"  # 15 Dec 2026: unambiguous in every locale's reading
 TIME_FORMAT = "%d %b %Y, %H:%M %Z"
@@ -46,3 +47,4 @@ def time_text(value: datetime | None) -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(date_text, "date_text")
     app.add_template_filter(time_text, "time_text")
+    app.add_template_filter(counted, "counted")

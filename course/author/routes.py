@@ -14,6 +14,7 @@ from ..services import authoring, content_io, quiz
 from ..services import item_analysis as analysis_service
 from ..services.content_io import ContentError
 from ..services.rendering import render_markdown
+from ..wording import counted
 from . import bp
 from .forms import (
     CHOICE_ROWS,
@@ -399,7 +400,7 @@ def import_gift(slug):
                 db.session.rollback()
                 problems = error
             else:
-                flash(f"Imported {len(keys)} questions into the draft.", "success")
+                flash(f"Imported {counted(len(keys), 'question')} into the draft.", "success")
                 if skipped:
                     # The top of the page, where the list of skipped questions is shown.
                     flash(_skipped_message(storage.filename, skipped), "warning")

@@ -76,6 +76,23 @@ def _one_per_emoji_sequence(text: str) -> str:
     return "".join(out)
 
 
+def x_counter_config() -> dict:
+    """The same options for twitter-text's JavaScript `parseTweet` (its camelCase names), so a
+    live counter in the browser counts exactly as this module does."""
+    options = _x_options()
+    return {
+        "version": 3,
+        "maxWeightedTweetLength": options["max_weighted_tweet_length"],
+        "scale": options["scale"],
+        "defaultWeight": options["default_weight"],
+        "emojiParsingEnabled": options["emoji_parsing_enabled"],
+        "transformedURLLength": options["transformed_url_length"],
+        "ranges": options["ranges"],
+        # parse_x first rewrites each emoji sequence as one emoji; the counter does the same.
+        "oneEmojiPerSequence": limits.X_EMOJI_WEIGHT_AS_ONE_SEQUENCE,
+    }
+
+
 def parse_x(text: str, version: int = 3):
     """twitter-text's parse result (weightedLength, valid, ...) with our limits.
 

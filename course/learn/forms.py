@@ -18,7 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..exercises import FieldGroup, build_answer, form_name
+from ..exercises import FieldGroup, build_answer, form_name, limits
+from ..exercises.length import x_counter_config
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -216,3 +217,27 @@ def findings_by_place(findings, sections: list[AnswerSection]) -> dict:
         place = form_name(finding["field"])
         out.setdefault(place if place in places else None, []).append(finding)
     return out
+
+
+def counters(kind, params: dict, form) -> dict[str, dict]:
+    """Form input name -> what its live counter counts, for the boxes that hold a post.
+
+    The browser counts with X's own twitter-text (static/vendor/twitter-text) configured as
+    the server's validator is (`x_counter_config`), so both give the same number; the server
+    stays the judge. Other platforms count code points, as `post_length` does.
+    """
+    platform = params.get("platform")
+    if platform not in limits.POST_MAX_LENGTH:
+        return {}
+    base = {
+        "platform": platform,
+        "max": limits.POST_MAX_LENGTH[platform],
+        "x": x_counter_config() if platform == "x" else None,
+        "hashtags": None,
+    }
+    if kind.name == "post" and "text" in form:
+        hashtags = {"min": params.get("min_hashtags"), "max": params.get("max_hashtags")}
+        return {"text": {**base, "hashtags": hashtags}}
+    if kind.name == "crisis_update" and "text" in form:
+        return {"text": base}
+    return {f.name: base for f in form if f.name.startswith("posts-") and f.type == "TextAreaField"}

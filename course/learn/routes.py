@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -6,12 +8,13 @@ from ..database import begin_writing
 from ..errors import render_error
 from ..extensions import db
 from ..models import AttemptState, Module, ProgressStatus, QuizAttempt
-from ..services import catalog, practice, progress, quiz, throttle
+from ..services import catalog, certificates, practice, progress, quiz, throttle
 from . import bp
 from .forms import (
     StartQuizForm,
     answer_sections,
     answers_from,
+    counters,
     exercise_answer,
     exercise_form,
     findings_by_place,
@@ -35,14 +38,52 @@ def dashboard():
 @login_required
 def show_module(slug):
     module = _module_or_404(slug)  # questions load only if the quiz size must count them
+    standing = progress.standing(current_user.id, module)
+    completed = standing.status is ProgressStatus.COMPLETED
     return render_template(
         "learn/module.html",
         module=module,
         revision=module.published,
-        standing=progress.standing(current_user.id, module),
+        standing=standing,
         attempts=quiz.attempt_history(current_user.id, module.id),
         open_attempt=quiz.open_attempt(current_user.id, module.id),
+        certificate=certificates.latest_for(current_user.id, module.id) if completed else None,
     )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The first thing left to do in a module: what a button after a result offers."""
+
+    label: str
+    url: str
+
+
+def next_step(module, standing) -> NextStep | None:
+    """The first lesson not read, else the quiz if not passed, else the first exercise not
+    passed; None when nothing is left."""
+    slug = module.slug
+    for lesson in module.published.lessons:
+        if lesson.key not in standing.read_keys:
+            return NextStep(
+                f"Next: {lesson.title}", url_for(".show_lesson", slug=slug, key=lesson.key)
+            )
+    if standing.quiz_passed_at is None:
+        return NextStep("Next: the quiz", url_for(".take_quiz", slug=slug))
+    for exercise in module.published.exercises:
+        if exercise.key not in standing.passed_exercise_keys:
+            return NextStep(
+                f"Next: {exercise.title}", url_for(".do_exercise", slug=slug, key=exercise.key)
+            )
+    return None
+
+
+def _completion(module) -> dict:
+    """What a page announcing a completion offers: the certificate and the next module."""
+    return {
+        "certificate": certificates.latest_for(current_user.id, module.id),
+        "next_card": _next_module_card(module.slug),
+    }
 
 
 @bp.get("/modules/<slug>/continue")
@@ -50,16 +91,8 @@ def show_module(slug):
 def continue_module(slug):
     """Take the learner to the first thing left to do in the module."""
     module = _module_or_404(slug)
-    standing = progress.standing(current_user.id, module)
-    for lesson in module.published.lessons:
-        if lesson.key not in standing.read_keys:
-            return redirect(url_for(".show_lesson", slug=slug, key=lesson.key))
-    if standing.quiz_passed_at is None:
-        return redirect(url_for(".take_quiz", slug=slug))
-    for exercise in module.published.exercises:
-        if exercise.key not in standing.passed_exercise_keys:
-            return redirect(url_for(".do_exercise", slug=slug, key=exercise.key))
-    return redirect(url_for(".show_module", slug=slug))
+    step = next_step(module, progress.standing(current_user.id, module))
+    return redirect(step.url if step else url_for(".show_module", slug=slug))
 
 
 @bp.get("/modules/<slug>/lessons/<key>")
@@ -144,8 +177,7 @@ def submit_quiz(slug, attempt_id):
         return render_template("learn/quiz.html", module=module, attempt=attempt, form=form), 422
     answers = quiz.clean_answers(attempt.questions, answers_from(form, attempt.questions))
     if quiz.submit_attempt(attempt, answers):
-        if progress.refresh(current_user.id, module):
-            flash(f"Module complete: {module.published.title}. Well done!", "success")
+        progress.refresh(current_user.id, module)  # the result page announces a completion
     else:
         flash("These answers were already submitted; here is the result.", "info")
     return redirect(url_for(".show_result", attempt_id=attempt.id))
@@ -169,14 +201,16 @@ def show_result(attempt_id):
     module = _module_or_404_by_id(attempt.module_id)
     grade = quiz.grade(attempt.questions, attempt.answers or {}, attempt.pass_mark)
     standing = progress.standing(current_user.id, module)
+    completed = standing.status is ProgressStatus.COMPLETED
     return render_template(
         "learn/result.html",
         module=module,
         attempt=attempt,
         grade=grade,
         results=grade.by_key,
-        completed=standing.status is ProgressStatus.COMPLETED,
-        next_card=_next_module_card(module.slug),
+        completed=completed,
+        step=next_step(module, standing),
+        **(_completion(module) if completed else {}),
     )
 
 
@@ -216,6 +250,7 @@ def do_exercise(slug, key):
     submission = None
     if request.method == "POST" and (refused := _too_fast()):
         return refused
+    after: dict = {}
     if form.validate_on_submit():
         answer = exercise_answer(form, kind, params)
         submission, newly_completed = practice.submit(
@@ -228,8 +263,10 @@ def do_exercise(slug, key):
             for finding in submission.findings
         ]
         findings_by_field = findings_by_place(shown, sections)
+        standing = progress.standing(current_user.id, module)
+        after = {"step": next_step(module, standing), "completed": newly_completed}
         if newly_completed:
-            flash(f"Module complete: {module.published.title}. Well done!", "success")
+            after.update(_completion(module))
     history = practice.submissions(current_user.id, module.id, exercise.key)
     refused = form.errors or (submission is not None and not submission.passed)
     status = 422 if refused else 200
@@ -244,5 +281,7 @@ def do_exercise(slug, key):
         sections=sections,
         submission=submission,
         findings_by_field=findings_by_field,
+        counters=counters(kind, params, form),
         history=history,
+        **after,
     ), status

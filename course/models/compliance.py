@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .content import Module
+from .people import Department, User
 from .types import utcnow
 
 
@@ -34,6 +35,9 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     module: Mapped[Module] = relationship()
+    #: The target, for pages that name it (exactly one of the two is set).
+    department: Mapped["Department | None"] = relationship()
+    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])
 
     __table_args__ = (
         CheckConstraint("(department_id IS NULL) <> (user_id IS NULL)", name="one_target"),

@@ -28,6 +28,7 @@ from ..services import (
     tokens,
 )
 from ..services.scope import Scope, learner_in_scope, scope_for
+from ..wording import counted
 from . import bp
 from .forms import AssignmentForm, DigestForm, ReportFilterForm, RevokeForm, TokenForm
 
@@ -170,7 +171,7 @@ def new_assignment():
         except assignments.AssignmentError as error:
             flash(str(error), "error")
         else:
-            flash(f"{len(created)} assignment(s) saved.", "success")
+            flash(f"{counted(len(created), 'assignment')} saved.", "success")
             return redirect(url_for(".show_report"))
     status = 422 if form.errors or request.method == "POST" else 200
     return render_template(

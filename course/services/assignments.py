@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Assignment, Department, Module, User
@@ -125,7 +126,16 @@ def assign(
 
 def recent(scope: Scope, limit: int = 20) -> list[Assignment]:
     """The latest assignments a scope covers, newest first, for the assignment page."""
-    stmt = select(Assignment).order_by(Assignment.id.desc()).limit(limit)
+    stmt = (
+        select(Assignment)
+        .options(
+            selectinload(Assignment.module).selectinload(Module.published),
+            selectinload(Assignment.department),
+            selectinload(Assignment.user),
+        )
+        .order_by(Assignment.id.desc())
+        .limit(limit)
+    )
     if not scope.everyone:
         ids = scope.department_ids or (-1,)
         in_department = select(User.id).where(User.department_id.in_(ids))

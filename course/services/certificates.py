@@ -89,6 +89,17 @@ def of_learner(user_id: int) -> list[Certificate]:
     )
 
 
+def latest_for(user_id: int, module_id: int) -> Certificate | None:
+    """The newest certificate the learner holds for the module (the one to offer on a page
+    that announces the completion), or None."""
+    return db.session.scalar(
+        select(Certificate)
+        .where(Certificate.user_id == user_id, Certificate.module_id == module_id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+
+
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
 #: Regular and bold, each subset into the PDF: only the glyphs used are embedded.

@@ -1,4 +1,6 @@
-"""Every main page: no serious or critical axe-core violation, no sideways scrolling at 375 px.
+"""Every main page: no serious or critical axe-core violation, no sideways scrolling at 375 px,
+no word broken inside a table cell at 375 and 1280 px, and every button and link readable
+against its own background in the light and the dark colour scheme.
 
 The pages are the learner's (in each state that changes what they show) plus every GET page
 of the staff areas (author, reports, admin, certificates) found in the app's URL map, so a
@@ -26,6 +28,8 @@ from course.services import (
     quiz,
 )
 from course.services.scope import scope_for
+
+from .page_checks import broken_words, low_contrast_controls
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -252,17 +256,60 @@ def _learner_arguments(target: Page, samples: dict) -> dict:
     return {names[a]: samples[a] for a in target.args}
 
 
+#: The page background each colour scheme asks for (app.css, --paper).
+PAPER = {"light": "rgb(255, 255, 255)", "dark": "rgb(21, 25, 30)"}
+
+
+def _axe_problems(page, **options) -> list[dict]:
+    """Serious or critical violations, plus the colour-contrast checks axe leaves "incomplete"
+    because text and background have the same colour (1:1): that is invisible text to a
+    person, not a hiding technique, on these pages."""
+    options = {"resultTypes": ["violations", "incomplete"], **options}
+    response = Axe().run(page, options=options).response
+    found = [v for v in response["violations"] if v["impact"] in ("serious", "critical")]
+    for v in response["incomplete"]:
+        if v["id"] != "color-contrast":
+            continue
+        same = [n for n in v["nodes"] if any("1:1" in c["message"] for c in n["any"])]
+        if same:
+            found.append({**v, "help": "text has the colour of its background", "nodes": same})
+    return found
+
+
+def _axe_report(problems: list[dict]) -> str:
+    return "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    "
+        + "\n    ".join(node["html"][:160] for node in v["nodes"][:5])
+        for v in problems
+    )
+
+
 @pytest.mark.parametrize("target", PAGES, ids=[p.id for p in PAGES])
 def test_no_serious_or_critical_axe_violation(page, target, live_server, samples):
     open_target(page, target, live_server, samples, width=1280)
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    report = "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']}\n    "
-        + "\n    ".join(node["html"][:160] for node in v["nodes"][:5])
-        for v in serious
-    )
-    assert not serious, f"axe-core found on {page.url}:\n{report}"
+    serious = _axe_problems(page)
+    assert not serious, f"axe-core found on {page.url}:\n{_axe_report(serious)}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("target", PAGES, ids=[p.id for p in PAGES])
+def test_every_control_readable_in_both_colour_schemes(page, target, scheme, live_server, samples):
+    page.emulate_media(color_scheme=scheme)
+    open_target(page, target, live_server, samples, width=1280)
+    paper = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert paper == PAPER[scheme], f"{page.url} ignores the {scheme} scheme: background {paper}"
+    poor = low_contrast_controls(page)
+    assert not poor, f"{page.url} in the {scheme} scheme: buttons or links below 4.5:1: {poor}"
+    problems = _axe_problems(page, runOnly=["color-contrast"])
+    assert not problems, f"axe-core, {scheme} scheme, on {page.url}:\n{_axe_report(problems)}"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("target", PAGES, ids=[p.id for p in PAGES])
+def test_no_word_broken_inside_a_table_cell(page, target, width, live_server, samples):
+    open_target(page, target, live_server, samples, width=width)
+    broken = broken_words(page)
+    assert not broken, f"{page.url} at {width} px breaks words inside table cells: {broken[:8]}"
 
 
 @pytest.mark.parametrize("target", PAGES, ids=[p.id for p in PAGES])
