@@ -1,3 +1,4 @@
+import dataclasses
 from types import SimpleNamespace
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -8,7 +9,8 @@ from .. import downloads, exercises
 from ..auth.decorators import role_required
 from ..database import begin_writing, reads_first
 from ..extensions import db
-from ..learn.forms import answers_from, quiz_form
+from ..learn.forms import answers_from, counters, exercise_answer, findings_by_field, quiz_form
+from ..learn.forms import exercise_form as learner_exercise_form
 from ..models import QuestionType, Role
 from ..services import authoring, content_io, quiz
 from ..services import item_analysis as analysis_service
@@ -114,6 +116,7 @@ def edit_module(slug):
         action=ActionForm(),
         changes=authoring.changes(module),
         history=authoring.history(module),
+        kinds=exercises.KINDS,
     ), (422 if form.errors else 200)
 
 
@@ -258,6 +261,37 @@ def move_item(slug, part, key, direction):
     return redirect(url_for(".edit_module", slug=slug, _anchor=part))
 
 
+def _studio_url(slug: str) -> str:
+    return url_for(".edit_module", slug=slug)
+
+
+def _confirm(module, **page):
+    """A page that asks before an action that removes something (works without JavaScript:
+    the action's own button is on this page, its POST does it)."""
+    return render_template("author/confirm.html", module=module, action=ActionForm(), **page)
+
+
+@bp.get("/modules/<slug>/<part>/<key>/delete")
+@studio
+def confirm_delete_item(slug, part, key):
+    module = _module_or_404(slug)
+    if part not in PARTS:
+        abort(404)
+    item = _item_or_404(module, part, key)
+    noun, name = authoring.NOUNS[part], authoring.item_title(item)
+    return _confirm(
+        module,
+        title=f"Remove the {noun} “{name}”?",
+        explanation=[
+            f"The {noun} leaves the draft. Learners keep seeing it until you publish.",
+            "Recorded attempts, submissions and certificates never change.",
+        ],
+        post_to=url_for(".delete_item", slug=slug, part=part, key=key),
+        button=f"Remove “{name}”",
+        back=url_for(".edit_module", slug=slug, _anchor=part),
+    )
+
+
 @bp.post("/modules/<slug>/<part>/<key>/delete")
 @studio
 def delete_item(slug, part, key):
@@ -266,11 +300,39 @@ def delete_item(slug, part, key):
         abort(404)
     if ActionForm().validate_on_submit():
         try:
-            authoring.delete_item(module, current_user.id, part, key)
-            flash(f"Removed from the draft: {key}.", "success")
+            name = authoring.delete_item(module, current_user.id, part, key)
+            flash(f"Removed the {authoring.NOUNS[part]} “{name}” from the draft.", "success")
         except authoring.AuthoringError as error:
             flash(str(error), "error")
     return redirect(url_for(".edit_module", slug=slug, _anchor=part))
+
+
+@bp.get("/modules/<slug>/discard")
+@studio
+def confirm_discard_draft(slug):
+    module = _module_or_404(slug)
+    if module.draft is None or module.published is None:
+        reason = (
+            "There is no draft: learners already see the latest version."
+            if module.draft is None
+            else "This module has never been published: there is no version to go back to."
+        )
+        return _confirm(
+            module, title="Nothing to discard", explanation=[reason], back=_studio_url(slug)
+        )
+    changes = authoring.changes(module)
+    return _confirm(
+        module,
+        title=f"Discard draft {module.draft.number} of “{module.draft.title}”?",
+        explanation=[
+            "Every change in this draft is thrown away; learners keep the published version "
+            f"{module.published.number}. This cannot be undone.",
+        ],
+        changes=changes,
+        post_to=url_for(".discard_draft", slug=slug),
+        button=f"Discard draft {module.draft.number}",
+        back=url_for(".edit_module", slug=slug),
+    )
 
 
 @bp.post("/modules/<slug>/discard")
@@ -278,11 +340,73 @@ def delete_item(slug, part, key):
 def discard_draft(slug):
     module = _module_or_404(slug)
     if ActionForm().validate_on_submit():
+        number = module.draft.number if module.draft else None
         try:
             authoring.discard_draft(module, current_user.id)
-            flash("Draft discarded; learners see the published version.", "success")
         except authoring.AuthoringError as error:
             flash(str(error), "error")
+        else:
+            if number is not None:
+                flash(
+                    f"Draft {number} of “{authoring.title(module)}” discarded; learners see "
+                    "the published version.",
+                    "success",
+                )
+    return redirect(url_for(".edit_module", slug=slug))
+
+
+@bp.route("/modules/<slug>/archive", methods=["GET", "POST"])
+@studio
+def archive_module(slug):
+    """Retire a module (asks first); nothing recorded is deleted."""
+    module = _module_or_404(slug)
+    if request.method == "POST":
+        if ActionForm().validate_on_submit():
+            try:
+                authoring.archive(module, current_user.id)
+            except authoring.AuthoringError as error:
+                flash(str(error), "error")
+            else:
+                flash(
+                    f"“{authoring.title(module)}” is archived: learners no longer see it and it "
+                    "cannot be assigned. Everything recorded is kept; Restore brings it back.",
+                    "success",
+                )
+        return redirect(url_for(".edit_module", slug=slug))
+    if module.archived_at is not None:
+        return _confirm(
+            module,
+            title=f"“{authoring.title(module)}” is archived",
+            explanation=["Restore it from its page in the studio."],
+            back=_studio_url(slug),
+        )
+    return _confirm(
+        module,
+        title=f"Archive “{authoring.title(module)}”?",
+        explanation=[
+            "Learners stop seeing the module on their dashboard, and managers can no longer "
+            "assign it.",
+            "Nothing is deleted: its versions, the assignments, every attempt, submission and "
+            "certificate are kept, certificates still verify and the reports keep their rows.",
+            "You can restore it at any time.",
+        ],
+        post_to=url_for(".archive_module", slug=slug),
+        button=f"Archive “{authoring.title(module)}”",
+        back=url_for(".edit_module", slug=slug),
+    )
+
+
+@bp.post("/modules/<slug>/restore")
+@studio
+def restore_module(slug):
+    module = _module_or_404(slug)
+    if ActionForm().validate_on_submit():
+        try:
+            authoring.restore(module, current_user.id)
+        except authoring.AuthoringError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"“{authoring.title(module)}” is restored: learners see it again.", "success")
     return redirect(url_for(".edit_module", slug=slug))
 
 
@@ -440,6 +564,35 @@ def preview_quiz(slug):
         form=form,
         grade=grade,
         results=results,
+    )
+
+
+@bp.route("/modules/<slug>/preview/exercises/<key>", methods=["GET", "POST"])
+@studio
+def preview_exercise(slug, key):
+    """The exercise as a learner does it: the same form and the same checker's findings,
+    nothing recorded."""
+    module = _module_or_404(slug)
+    revision = _current(module)
+    exercise = _item_or_404(module, "exercises", key)
+    kind = exercises.KINDS[exercise.kind]
+    params = exercises.merged_params(exercise.kind, exercise.params)
+    form = learner_exercise_form(kind, params)
+    result = None
+    if form.validate_on_submit():
+        result = exercises.check(exercise.kind, exercise_answer(form, kind, params), params)
+    findings = [dataclasses.asdict(f) for f in result.findings] if result else []
+    return render_template(
+        "author/preview_exercise.html",
+        module=module,
+        revision=revision,
+        exercise=exercise,
+        kind=kind,
+        rules=kind.describe(params),
+        form=form,
+        result=result,
+        findings_by_field=findings_by_field(findings),
+        counters=counters(kind, params, form),
     )
 
 

@@ -42,6 +42,9 @@ class Module(db.Model):
     retrain_since: Mapped[int] = mapped_column(default=1)
     retrain_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set while the module is retired: hidden from learners and from new assignments, its
+    #: revisions and every piece of evidence kept; cleared to bring it back.
+    archived_at: Mapped[datetime | None]
 
     published: Mapped["ModuleRevision | None"] = relationship(
         foreign_keys=[published_revision_id], post_update=True

@@ -168,7 +168,7 @@ class AssignmentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.user_ids: list[int] = []
-        self.modules.choices = _choices(reports.module_titles())
+        self.modules.choices = _choices(reports.module_titles(assignable=True))
         self.department.choices = _choices(
             [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
         )

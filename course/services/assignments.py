@@ -75,12 +75,14 @@ def assign(
     published = set(
         db.session.scalars(
             select(Module.id).where(
-                Module.id.in_(module_ids), Module.published_revision_id.is_not(None)
+                Module.id.in_(module_ids),
+                Module.published_revision_id.is_not(None),
+                Module.archived_at.is_(None),
             )
         )
     )
     if published != set(module_ids):
-        raise AssignmentError("Only published modules can be assigned.")
+        raise AssignmentError("Only published modules that are not archived can be assigned.")
     if department_id is not None:
         if db.session.get(Department, department_id) is None or not scope.covers(department_id):
             raise AssignmentError("You do not manage that department.")

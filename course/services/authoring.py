@@ -28,11 +28,21 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
+from ..wording import counted
 from . import audit, content_io, content_limits, gift, notifications
 from .content_io import ChoiceSpec, ContentError
 from .rendering import render_markdown
 
 PARTS = ("lessons", "questions", "exercises")
+#: A module setting's name as the settings form labels it.
+SETTING_LABELS = {
+    "title": "Title",
+    "summary": "Summary",
+    "pass_mark": "Pass mark (%)",
+    "quiz_size": "Questions per attempt",
+    "estimated_minutes": "Estimated minutes",
+    "position": "Order in the catalogue",
+}
 _KEY_CHARS = re.compile(r"[^a-z0-9]+")
 
 
@@ -48,6 +58,28 @@ def sentence(problems: list[str]) -> str:
 
 def subject(module: Module) -> str:
     return f"module:{module.id}"
+
+
+def title(module: Module) -> str:
+    """The module's title as the studio shows it: the draft's, else the published one's."""
+    current = module.draft or module.published
+    return current.title if current else module.slug
+
+
+#: What one item of each part is called in a sentence.
+NOUNS = {"lessons": "lesson", "questions": "question", "exercises": "exercise"}
+
+
+def item_title(row) -> str:
+    """What a trainer reads for a lesson, question or exercise: its title, or a question's
+    prompt cut to a line."""
+    text = getattr(row, "title", None) or getattr(row, "prompt", "") or row.key
+    return text if len(text) <= 80 else text[:79].rstrip() + "…"
+
+
+def _named(part: str, row) -> str:
+    """For audit lines: the title people read, the key after it."""
+    return f"{NOUNS[part]} '{item_title(row)}' ({row.key})"
 
 
 def module_by_slug(slug: str) -> Module | None:
@@ -69,6 +101,7 @@ class ModuleRow:
     title: str
     published_number: int | None
     draft_number: int | None
+    archived: bool
     changed_at: object
     changed_by: str | None
     last_change: str
@@ -103,6 +136,7 @@ def list_modules() -> list[ModuleRow]:
                 title=current.title if current else module.slug,
                 published_number=module.published.number if module.published else None,
                 draft_number=module.draft.number if module.draft else None,
+                archived=module.archived_at is not None,
                 changed_at=event.at if event else module.created_at,
                 changed_by=event.name if event else None,
                 last_change=event.summary if event else "loaded from the curriculum",
@@ -273,7 +307,7 @@ def save_lesson(
         action = "changed"
     _touch(draft, actor_id)
     db.session.flush()
-    audit.record(actor_id, "lesson.save", subject(module), f"{action} lesson '{lesson.key}'")
+    audit.record(actor_id, "lesson.save", subject(module), f"{action} {_named('lessons', lesson)}")
     db.session.commit()
     return lesson
 
@@ -321,7 +355,9 @@ def save_question(
         action = "changed"
     _touch(draft, actor_id)
     db.session.flush()
-    audit.record(actor_id, "question.save", subject(module), f"{action} question '{question.key}'")
+    audit.record(
+        actor_id, "question.save", subject(module), f"{action} {_named('questions', question)}"
+    )
     db.session.commit()
     return question
 
@@ -363,20 +399,26 @@ def save_exercise(
     exercise.instructions_html = render_markdown(instructions)
     _touch(draft, actor_id)
     db.session.flush()
-    audit.record(actor_id, "exercise.save", subject(module), f"{action} exercise '{exercise.key}'")
+    audit.record(
+        actor_id, "exercise.save", subject(module), f"{action} {_named('exercises', exercise)}"
+    )
     db.session.commit()
     return exercise
 
 
-def delete_item(module: Module, actor_id: int, part: str, key: str) -> None:
-    """Remove a lesson, question or exercise from the draft (recorded results keep theirs)."""
+def delete_item(module: Module, actor_id: int, part: str, key: str) -> str:
+    """Remove a lesson, question or exercise from the draft (recorded results keep theirs);
+    returns the title of what was removed."""
     draft = ensure_draft(module, actor_id)
     rows = getattr(draft, part)
-    rows.remove(_find(rows, key))
+    row = _find(rows, key)
+    title = item_title(row)
+    rows.remove(row)
     _renumber(rows)
     _touch(draft, actor_id)
-    audit.record(actor_id, f"{part[:-1]}.delete", subject(module), f"removed {part[:-1]} '{key}'")
+    audit.record(actor_id, f"{part[:-1]}.delete", subject(module), f"removed {_named(part, row)}")
     db.session.commit()
+    return title
 
 
 def move_item(module: Module, actor_id: int, part: str, key: str, direction: str) -> None:
@@ -391,7 +433,10 @@ def move_item(module: Module, actor_id: int, part: str, key: str, direction: str
         getattr(draft, part).sort(key=lambda r: r.position)
         _touch(draft, actor_id)
         audit.record(
-            actor_id, f"{part[:-1]}.move", subject(module), f"moved {part[:-1]} '{key}' {direction}"
+            actor_id,
+            f"{part[:-1]}.move",
+            subject(module),
+            f"moved {_named(part, rows[other])} {direction}",
         )
     db.session.commit()
 
@@ -414,6 +459,28 @@ def discard_draft(module: Module, actor_id: int) -> None:
     db.session.commit()
 
 
+def archive(module: Module, actor_id: int) -> None:
+    """Retire the module: learners no longer see it and managers can no longer assign it.
+
+    Nothing is deleted: revisions, assignments, attempts, submissions and certificates stay
+    (certificates still verify) and the reports keep their rows. `restore` undoes it.
+    """
+    if module.archived_at is not None:
+        raise AuthoringError("This module is already archived.")
+    module.archived_at = utcnow()
+    audit.record(actor_id, "module.archive", subject(module), f"archived module '{title(module)}'")
+    db.session.commit()
+
+
+def restore(module: Module, actor_id: int) -> None:
+    """Bring an archived module back: learners see its published version again."""
+    if module.archived_at is None:
+        raise AuthoringError("This module is not archived.")
+    module.archived_at = None
+    audit.record(actor_id, "module.restore", subject(module), f"restored module '{title(module)}'")
+    db.session.commit()
+
+
 @dataclass
 class Changes:
     """What a draft changes against the published revision, computed by key."""
@@ -423,18 +490,33 @@ class Changes:
     changed: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PARTS})
     removed: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PARTS})
     reordered: list[str] = field(default_factory=list)
+    #: (part, key) -> the item's title, from the draft or (for removed items) the published.
+    titles: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def summary(self) -> str:
-        parts = []
+    def title(self, part: str, key: str) -> str:
+        return self.titles.get((part, key), key)
+
+    def lines(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(heading, [(title, key), ...]) for each kind of change, for a page to list."""
+        out = []
         if self.settings:
-            parts.append("settings: " + ", ".join(self.settings))
-        for label, table in (("added", self.added), ("changed", self.changed),
-                             ("removed", self.removed)):  # fmt: skip
+            out.append(("Settings", [(SETTING_LABELS.get(s, s), "") for s in self.settings]))
+        for label, table in (("Added", self.added), ("Changed", self.changed),
+                             ("Removed", self.removed)):  # fmt: skip
             for part in PARTS:
                 if table[part]:
-                    parts.append(f"{label} {part}: {', '.join(table[part])}")
+                    rows = [(self.title(part, key), key) for key in table[part]]
+                    out.append((f"{label} {part}", rows))
         if self.reordered:
-            parts.append("reordered " + ", ".join(self.reordered))
+            out.append(("Reordered", [(part.capitalize(), "") for part in self.reordered]))
+        return out
+
+    def summary(self) -> str:
+        """One line for the audit trail: titles first, keys in brackets."""
+        parts = []
+        for heading, rows in self.lines():
+            named = [f"'{title}' ({key})" if key else title for title, key in rows]
+            parts.append(f"{heading.lower()}: {', '.join(named)}")
         return "; ".join(parts) or "no changes"
 
 
@@ -463,6 +545,8 @@ def changes(module: Module) -> Changes:
     for part in PARTS:
         new = {r.key: r for r in getattr(draft, part)}
         old = {r.key: r for r in getattr(published, part)} if published else {}
+        for key, row in {**old, **new}.items():
+            result.titles[(part, key)] = item_title(row)
         result.added[part] = [k for k in new if k not in old]
         result.removed[part] = [k for k in old if k not in new]
         result.changed[part] = [
@@ -518,7 +602,9 @@ def publish(
         module.retrain_reason = reason.strip()
         notifications.retraining_required(module.id, draft.number, reason.strip())
         reopened = _reopen(module, reason.strip())
-        line += f"; requires retraining: {reason.strip()} ({reopened} learners re-opened)"
+        line += (
+            f"; requires retraining: {reason.strip()} ({counted(reopened, 'learner')} re-opened)"
+        )
     audit.record(actor_id, "module.publish", subject(module), line)
     db.session.commit()
     return draft

@@ -35,7 +35,11 @@ def published_module(slug: str, parts: tuple[str, ...] = ("lessons", "exercises"
 def _published_statement(parts: tuple[str, ...]):
     return (
         select(Module)
-        .where(Module.slug == bindparam("slug"), Module.published_revision_id.is_not(None))
+        .where(
+            Module.slug == bindparam("slug"),
+            Module.published_revision_id.is_not(None),
+            Module.archived_at.is_(None),
+        )
         .options(_published, *(_PARTS[part] for part in parts))
     )
 
@@ -108,7 +112,7 @@ def _open_lesson_statement():
                 read.c.revision_number == revision.c.number,
             ),
         )
-        .where(module.c.slug == bindparam("slug"))
+        .where(module.c.slug == bindparam("slug"), module.c.archived_at.is_(None))
     )
 
 

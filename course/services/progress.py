@@ -223,6 +223,7 @@ def _dashboard_statement():
             (ModuleProgress.module_id == Module.id)
             & (ModuleProgress.user_id == bindparam("user_id")),
         )
+        .where(Module.archived_at.is_(None))
         .order_by(revision.position, revision.title)
     )
 

@@ -509,11 +509,16 @@ def expiring_certificates(scope: Scope, filters: Filters, now: datetime) -> list
     return list(db.session.scalars(stmt))
 
 
-def module_titles(module_ids: list[int] | None = None) -> list[tuple[int, str]]:
-    """(id, title) of modules, all published ones when no ids are given, by title."""
+def module_titles(
+    module_ids: list[int] | None = None, assignable: bool = False
+) -> list[tuple[int, str]]:
+    """(id, title) of modules, all published ones when no ids are given, by title;
+    `assignable` leaves out archived modules (kept in reports, never assigned anew)."""
     stmt = select(Module.id, title_column()).outerjoin(
         ModuleRevision, ModuleRevision.id == Module.published_revision_id
     )
+    if assignable:
+        stmt = stmt.where(Module.archived_at.is_(None))
     if module_ids is None:
         stmt = stmt.where(Module.published_revision_id.is_not(None))
     else:

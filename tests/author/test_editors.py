@@ -67,7 +67,7 @@ def test_edits_go_to_a_draft_learners_do_not_see(share_information, trainer, as_
     assert current.draft.lessons[0].title == "Changed title"
     assert len(current.draft.questions) == len(current.published.questions)
     assert [q.key for q in current.draft.questions] == [q.key for q in current.published.questions]
-    assert authoring.changes(current).summary() == "changed lessons: lesson-1"
+    assert authoring.changes(current).summary() == "changed lessons: 'Changed title' (lesson-1)"
     as_trainer.post("/studio/modules/share-information/discard")
     assert module("share-information").draft is None
 
@@ -77,7 +77,7 @@ def test_the_list_shows_state_and_who_changed_what(share_information, trainer, a
     page = as_trainer.get("/studio/").get_data(as_text=True)
     assert "Draft 2" in page
     assert "Published version 1" in page
-    assert "changed lesson &#39;lesson-1&#39;" in page
+    assert "changed lesson &#39;T&#39; (lesson-1)" in page
     assert trainer.name in page
 
 

@@ -88,6 +88,7 @@ ARGUMENT_SAMPLES = {
     "number": "revision_number",
     "revision": "revision_number",
     "department_id": "department_id",
+    "part": "part",
 }
 
 
@@ -177,6 +178,7 @@ def samples(live_server):
             "department_id": department_id,
             "message_id": db.session.scalar(select(func.min(OutboxMessage.id))),
             "unsubscribe_token": mail.unsubscribe_token(user_id, "certificate"),
+            "part": "lessons",
         }
         db.session.remove()
     return values

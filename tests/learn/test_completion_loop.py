@@ -61,7 +61,8 @@ def test_a_failed_answer_counts_its_faults_in_words(signed_in, client):
     assert "1 thing to fix" in text
     assert "thing(s)" not in text
     assert 'action="/modules/hands-on-training/exercises/hashtag-post#verdict"' in text
-    assert 'id="verdict"' in text and "data-focus-on-load" in text
+    assert 'id="verdict"' in text
+    assert "data-focus-on-load" in text
 
 
 def test_every_result_offers_the_next_step_and_the_completion_the_certificate(signed_in, client):
@@ -72,7 +73,9 @@ def test_every_result_offers_the_next_step_and_the_completion_the_certificate(si
     # A passed exercise, the quiz not taken: the next step is the quiz.
     text = client.post(POST, data={"text": GOOD_POST}).get_data(as_text=True)
     assert "Passed." in text
-    assert re.search(r'<a class="button" href="/modules/hands-on-training/quiz">Next: the quiz', text)
+    assert re.search(
+        r'<a class="button" href="/modules/hands-on-training/quiz">Next: the quiz', text
+    )
 
     # The quiz passed, one exercise left: the result names it.
     text = _pass_quiz(client)
