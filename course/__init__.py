@@ -61,8 +61,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Please sign in to continue."
-    login_manager.login_message_category = "info"
+    # No "please sign in" message: a first visitor has done nothing wrong. The sign-in page
+    # says so calmly when it was asked for another page (auth/sign_in.html).
+    login_manager.login_message = None
     # Our own server-side sessions decide (services/sessions.py); "strong" would also end a
     # remembered session whenever a phone changed network, and break "Keep me signed in".
     login_manager.session_protection = "basic"

@@ -5,10 +5,14 @@ from wtforms.validators import DataRequired, Email, Length
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[DataRequired("Enter your email address."), Length(max=254)]
+        "Email",
+        validators=[DataRequired("Enter your email address."), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=1000)]
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me signed in on this device")
     next = HiddenField()

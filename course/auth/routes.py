@@ -5,6 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..database import begin_writing, reads_first
 from ..extensions import db
+from ..navigation import home_url
 from ..services import accounts, sessions, throttle
 from . import bp, devices
 from .forms import SignInForm
@@ -17,10 +18,13 @@ from .sessions import load_user, note_activity
 def sign_in():
     """Throttle (reads only), hash with no transaction open, then one short write."""
     if current_user.is_authenticated:
-        return redirect(url_for("learn.dashboard"))
+        return redirect(home_url(current_user))
     form = SignInForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
-        return render_template("auth/sign_in.html", form=form, error=None)
+        asked = is_safe_url(form.next.data) and form.next.data != "/"
+        return render_template(
+            "auth/sign_in.html", form=form, error=None, asked_for_a_page=asked
+        )
     email = accounts.normalise_email(form.email.data)
     address = request.remote_addr or "unknown"
     device = devices.current()
@@ -47,7 +51,9 @@ def sign_in():
     login_user(load_user(key), remember=remember)
     note_activity(remember)
     target = form.next.data
-    response = redirect(target if is_safe_url(target) else url_for("learn.dashboard"))
+    # The site's root is no page of its own: each person lands where their work is.
+    wanted = is_safe_url(target) and target != url_for("learn.dashboard")
+    response = redirect(target if wanted else home_url(current_user))
     devices.remember(response, device, account.id)
     return response
 

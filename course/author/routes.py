@@ -1,4 +1,3 @@
-import dataclasses
 from types import SimpleNamespace
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -9,7 +8,14 @@ from .. import downloads, exercises
 from ..auth.decorators import role_required
 from ..database import begin_writing, reads_first
 from ..extensions import db
-from ..learn.forms import answers_from, counters, exercise_answer, findings_by_field, quiz_form
+from ..learn.forms import (
+    answer_sections,
+    answers_from,
+    counters,
+    exercise_answer,
+    findings_by_place,
+    quiz_form,
+)
 from ..learn.forms import exercise_form as learner_exercise_form
 from ..models import QuestionType, Role
 from ..services import authoring, content_io, quiz
@@ -578,10 +584,11 @@ def preview_exercise(slug, key):
     kind = exercises.KINDS[exercise.kind]
     params = exercises.merged_params(exercise.kind, exercise.params)
     form = learner_exercise_form(kind, params)
+    sections = answer_sections(form, kind, params)
     result = None
     if form.validate_on_submit():
         result = exercises.check(exercise.kind, exercise_answer(form, kind, params), params)
-    findings = [dataclasses.asdict(f) for f in result.findings] if result else []
+    findings = [f.as_record() for f in result.findings] if result else []
     return render_template(
         "author/preview_exercise.html",
         module=module,
@@ -591,7 +598,8 @@ def preview_exercise(slug, key):
         rules=kind.describe(params),
         form=form,
         result=result,
-        findings_by_field=findings_by_field(findings),
+        sections=sections,
+        findings_by_field=findings_by_place(findings, sections),
         counters=counters(kind, params, form),
     )
 

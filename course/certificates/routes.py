@@ -16,6 +16,7 @@ def list_certificates():
         "certificates/list.html",
         certificates=certificates.of_learner(current_user.id),
         is_valid=certificates.is_valid,
+        printed_at=utcnow(),
     )
 
 

@@ -77,8 +77,11 @@ def _one_per_emoji_sequence(text: str) -> str:
 
 
 def x_counter_config() -> dict:
-    """The same options for twitter-text's JavaScript `parseTweet` (its camelCase names), so a
-    live counter in the browser counts exactly as this module does."""
+    """The options of `parse_x`, named as twitter-text's JavaScript `parseTweet` names them.
+
+    A live counter in the browser passes them to the vendored twitter-text, so it counts as
+    this module does.
+    """
     options = _x_options()
     return {
         "version": 3,

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import User
 from ..services import assignments, clock, notifications, reports
 from ..services.scope import Scope, departments
+from ..templating import date_text
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -94,6 +95,26 @@ class ReportFilterForm(FlaskForm):
             due_from=self.due_from.data,
             due_to=self.due_to.data,
         )
+
+    def described(self) -> list[str]:
+        """The filters in words, for the printed report's header ("Department: Ward B")."""
+
+        def chosen(field) -> str:
+            value = "" if field.data is None else str(field.data)
+            return next((c.label for c in field.choices if c.value == value), value)
+
+        due = "any"
+        if self.due_from.data or self.due_to.data:
+            start = date_text(self.due_from.data) if self.due_from.data else "any date"
+            end = date_text(self.due_to.data) if self.due_to.data else "any date"
+            due = f"{start} to {end}"
+        return [
+            f"Department: {chosen(self.department)}",
+            f"Module: {chosen(self.module)}",
+            f"Status: {chosen(self.status)}",
+            f"Due: {due}",
+            f"Sorted by {chosen(self.sort).lower()}, {chosen(self.order).lower()}",
+        ]
 
     def query_args(self, **changes) -> dict:
         """The filters as URL arguments (for sort links, pages and the export link)."""

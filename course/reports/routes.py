@@ -20,6 +20,7 @@ from ..security import MAX_ID
 from ..services import (
     accounts,
     assignments,
+    catalog,
     csvstream,
     evidence,
     mail,
@@ -84,6 +85,7 @@ def show_report():
         headings=HEADINGS,
         reasons=reports.reopened_reasons(page.rows),
         no_departments=scope.department_ids == (),
+        printed_at=now,
     )
 
 
@@ -139,15 +141,19 @@ def show_learner(user_id):
     learner = learner_in_scope(scope, user_id)
     if learner is None:
         abort(404)  # not 403: do not confirm who exists outside the manager's departments
+    record = evidence.of_learner(learner.id)
     return render_template(
         "reports/learner.html",
         learner=learner,
         assigned=reports.assigned_to(learner.id),
         titles=dict(reports.module_titles()),
-        evidence=evidence.of_learner(learner.id),
+        evidence=record,
+        lesson_titles=catalog.lesson_titles(read for read, _ in record.reads),
+        kinds=exercises.KINDS,
         quiz_answers=evidence.quiz_answers,
         finding_message=exercises.message_for_others,
         labels=reports.LABELS,
+        printed_at=utcnow(),
     )
 
 

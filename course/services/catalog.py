@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -128,3 +128,17 @@ def _lesson_texts(revision_id: int, updated_at: datetime) -> tuple[str, tuple[Le
         .order_by(Lesson.position)
     )
     return title, tuple(LessonText(*lesson) for lesson in lessons)
+
+
+def lesson_titles(reads) -> dict[tuple[int, int, str], str]:
+    """(module id, revision number, lesson key) -> the lesson's title in that revision, for
+    pages that list lesson reads (one query however many reads)."""
+    wanted = {(r.module_id, r.revision_number) for r in reads}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(ModuleRevision.module_id, ModuleRevision.number, Lesson.key, Lesson.title)
+        .join(Lesson, Lesson.revision_id == ModuleRevision.id)
+        .where(tuple_(ModuleRevision.module_id, ModuleRevision.number).in_(list(wanted)))
+    )
+    return {(module_id, number, key): title for module_id, number, key, title in rows}

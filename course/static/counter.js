@@ -13,11 +13,27 @@
     return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s");
   }
 
+  var EMOJI_PART = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+  var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter("en", { granularity: "grapheme" }) : null;
+
+  // As the server's parse_x does: every emoji sequence (a family, a flag, a skin tone, a
+  // keycap) weighs as one emoji, also those newer than twitter-text's own table.
+  function onePerEmojiSequence(text) {
+    if (!segmenter) return text;
+    var out = "";
+    for (var part of segmenter.segment(text.normalize("NFC"))) {
+      var g = part.segment;
+      out += Array.from(g).length > 1 && EMOJI_PART.test(g) ? "\u{1F600}" : g;
+    }
+    return out;
+  }
+
   function measure(text, settings) {
     var tt = window.twttr;
     var length;
     if (settings.platform === "x") {
-      length = tt ? tt.parseTweet(text, settings.x).weightedLength : null;
+      var counted = settings.x.oneEmojiPerSequence ? onePerEmojiSequence(text) : text;
+      length = tt ? tt.parseTweet(counted, settings.x).weightedLength : null;
     } else {
       length = Array.from(text.normalize("NFC")).length;
     }
@@ -57,7 +73,7 @@
         '" data-length="' + found.length + '">' + lengthText + "</span>");
       if (found.hashtags !== null) {
         var h = settings.hashtags;
-        var outside = found.hashtags < h.min || found.hashtags > h.max;
+        var outside = box.value.trim() !== "" && (found.hashtags < h.min || found.hashtags > h.max);
         parts.push('<span class="counter-hashtags' + (outside ? " counter-over" : "") +
           '" data-hashtags="' + found.hashtags + '">' + plural(found.hashtags, "hashtag") +
           " (" + (h.min === h.max ? h.min : h.min + "–" + h.max) + " asked for)</span>");

@@ -153,7 +153,7 @@ def signed_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My training", level=1).wait_for()
+    page.get_by_role("navigation", name="Main").wait_for()  # landed where their work is
 
 
 @pytest.fixture
