@@ -153,9 +153,7 @@ class AssignmentForm(FlaskForm):
         description="One email address per line; only people in your departments.",
         validators=[Length(max=20000)],
     )
-    due_on = DateField(
-        "Due date", validators=[InputRequired("Enter a due date, for example 2027-03-31.")]
-    )
+    due_on = DateField("Due date", validators=[InputRequired("Choose a due date.")])
     recert_months = IntegerField(
         "Recertify every (months)",
         description="Optional. After this many months a completion expires and is due again.",

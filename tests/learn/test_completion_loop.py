@@ -23,7 +23,11 @@ GOOD_PAGE = {
     "website": "https://riverside-clinic.example.org",
     "phone": "+1 202-555-0143",
     "email": "info@riverside-clinic.example.org",
+    "address": "12 Riverside Drive, Springfield, IL 62704",
+    "hours": "Monday to Friday 8am-6pm; Saturday 9am-1pm",
     "call_to_action": "Book Now",
+    "privacy_note": "For your privacy, never post medical details here. Message us privately "
+    "or call 202-555-0143. In an emergency call 911.",
 }
 
 

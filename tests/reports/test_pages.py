@@ -10,6 +10,7 @@ from course.extensions import db
 from course.models import Assignment, AuditEvent, Certificate, Role
 from course.models.types import utcnow
 from course.services import due_dates, reports
+from course.templating import date_text
 
 from .helpers import assign, complete, module
 
@@ -202,7 +203,7 @@ def test_page_out_of_range_is_a_404_with_a_message(ward, client, auth):
         ({"modules": [], "target": "department"}, "Choose at least one module."),
         ({"due_on": "2020-01-01"}, "The due date is in the past"),
         ({"due_on": "31/12/2027"}, "Not a valid date value"),
-        ({"due_on": ""}, "Enter a due date"),
+        ({"due_on": ""}, "Choose a due date."),
         ({"department": ""}, "Choose the department."),
         ({"recert_months": "0"}, "from 1 to 120"),
         ({"target": "learners", "learners": ""}, "at least one learner"),
@@ -285,3 +286,30 @@ def test_report_shows_why_a_module_was_reopened_for_retraining(ward, client, aut
     page = client.get("/reports/").get_data(as_text=True)
     assert "Re-opened for retraining: New hospital policy" in page
     assert page.count("Re-opened for retraining") == 1  # the colleague had not completed it
+
+
+def test_the_assignment_page_speaks_in_dates_and_plurals(ward, client, auth):
+    """One date format: no YYYY-MM-DD hint beside a picker that shows the browser's own; the
+    recent assignments name their target and print the date as every page does; a real
+    plural in the confirmation."""
+    auth.sign_in(ward["manager"])
+    page = client.get("/reports/assignments/new").get_data(as_text=True)
+    assert "YYYY" not in page
+    assert 'type="date"' in page
+    due = (utcnow() + timedelta(days=7)).date()
+    response = client.post(
+        "/reports/assignments/new",
+        data={
+            "modules": [str(module().id)],
+            "target": "department",
+            "department": str(ward["learner"].department_id),
+            "due_on": due.isoformat(),
+        },
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "1 assignment saved." in text
+    page = client.get("/reports/assignments/new").get_data(as_text=True)
+    assert f'<td class="date">{date_text(due)}</td>' in page
+    assert "Ward A" in page
+    assert "department #" not in page
