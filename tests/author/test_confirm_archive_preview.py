@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from course.extensions import db
 from course.models import AuditEvent, Certificate, ExerciseSubmission, LessonRead, Role
 from course.services import assignments, catalog, clock, progress, reports
+from course.services.scope import scope_for
 
 from .conftest import module
 
@@ -96,7 +97,7 @@ def test_archiving_hides_the_module_and_keeps_everything(
 def test_an_archived_module_cannot_be_assigned(share_information, as_trainer, make_user):
     as_trainer.post(f"{BASE}/archive")
     manager = make_user(roles={Role.MANAGER})
-    scope = reports.scope_for(manager)
+    scope = scope_for(manager)
     assert share_information.id not in dict(reports.module_titles(assignable=True))
     assert share_information.id in dict(reports.module_titles())  # the report keeps it
     tomorrow = clock.today() + timedelta(days=1)
