@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from model_answers import MODEL_ANSWERS
 from sqlalchemy import select
 
 from course.extensions import db
@@ -15,20 +16,6 @@ GOOD_POST = (
     "Flu shots at Riverside Clinic this Saturday, 9am to 1pm, for anyone over six months. "
     "Walk in or book at the front desk. #FluShot"
 )
-GOOD_PAGE = {
-    "name": "Riverside Community Clinic",
-    "category": "Medical & Health",
-    "username": "riversideclinic",
-    "about": "Family medicine, vaccinations and walk-in care for the Riverside community.",
-    "website": "https://riverside-clinic.example.org",
-    "phone": "+1 202-555-0143",
-    "email": "info@riverside-clinic.example.org",
-    "address": "12 Riverside Drive, Springfield, IL 62704",
-    "hours": "Monday to Friday 8am-6pm; Saturday 9am-1pm",
-    "call_to_action": "Book Now",
-    "privacy_note": "For your privacy, never post medical details here. Message us privately "
-    "or call 202-555-0143. In an emergency call 911.",
-}
 
 
 @pytest.fixture
@@ -86,10 +73,15 @@ def test_every_result_offers_the_next_step_and_the_completion_the_certificate(si
     assert "Next: Set up a Facebook Page for a community clinic" in text
     assert "Module complete" not in text
 
-    # The last exercise completes the module: the panel, with the certificate, on that page.
-    text = client.post(f"/modules/{SLUG}/exercises/page-setup", data=GOOD_PAGE).get_data(
-        as_text=True
-    )
+    # The next exercise leads to the last one, which completes the module: the panel, with
+    # the certificate, on that page.
+    text = client.post(
+        f"/modules/{SLUG}/exercises/page-setup", data=MODEL_ANSWERS["page-setup"]
+    ).get_data(as_text=True)
+    assert "Next: Write a Facebook ad for a clinic service" in text
+    text = client.post(
+        f"/modules/{SLUG}/exercises/health-service-ad", data=MODEL_ANSWERS["health-service-ad"]
+    ).get_data(as_text=True)
     code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == signed_in.id))
     assert code
     assert f"Module complete: {module.published.title}" in text
