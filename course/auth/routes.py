@@ -22,9 +22,7 @@ def sign_in():
     form = SignInForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         asked = is_safe_url(form.next.data) and form.next.data != "/"
-        return render_template(
-            "auth/sign_in.html", form=form, error=None, asked_for_a_page=asked
-        )
+        return render_template("auth/sign_in.html", form=form, error=None, asked_for_a_page=asked)
     email = accounts.normalise_email(form.email.data)
     address = request.remote_addr or "unknown"
     device = devices.current()

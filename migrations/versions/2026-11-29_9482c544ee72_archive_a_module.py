@@ -1,7 +1,7 @@
 """Archive a module: module.archived_at (hidden from learners and new assignments while set).
 
 Revision ID: 9482c544ee72
-Revises: 695b4ad8579e
+Revises: 81d1acdb6ad4
 Create Date: 2026-11-29 10:52:07.761174
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9482c544ee72"
-down_revision = "695b4ad8579e"
+down_revision = "81d1acdb6ad4"
 branch_labels = None
 depends_on = None
 
