@@ -87,6 +87,7 @@ def main():
         with app.app_context():
             start = time.perf_counter()
             report = demo_org.generate(total - made, departments=10, seed=total)
+            db.session.commit()
             made = total
             if engine_name.startswith("postgresql"):
                 with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:

@@ -1,6 +1,8 @@
 """`flask --app wsgi course ...`: commands for operators."""
 
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 from flask import current_app
@@ -11,8 +13,23 @@ from .extensions import db
 from .models import Role
 from .services import accounts, content_io, curriculum, demo
 from .services import demo_org as generator
+from .services.refusal import RefusalError
+
+T = TypeVar("T")
 
 course_cli = AppGroup("course", help="Social Rounds administration.")
+
+
+def _committed(change: Callable[[], T]) -> T:
+    """Run a service and commit: each command is one unit of work. A refusal, or a content
+    file's problems, end the command with the message and nothing written."""
+    try:
+        outcome = change()
+    except (RefusalError, content_io.ContentError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    return outcome
 
 
 def _roles(value: str) -> set[Role]:
@@ -36,11 +53,9 @@ def create_user(email, name, roles, department, password_stdin):
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = accounts.create_user(email, name, password, _roles(roles), department)
-    except accounts.AccountError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+    user = _committed(
+        lambda: accounts.create_user(email, name, password, _roles(roles), department)
+    )
     click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
 
 
@@ -48,11 +63,7 @@ def create_user(email, name, roles, department, password_stdin):
 def load_content():
     """Load the shipped curriculum: new modules are created, a changed file becomes a new
     published version, and a module edited in the studio is left alone (said per module)."""
-    try:
-        report = curriculum.load_curriculum()
-    except content_io.ContentError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+    report = _committed(curriculum.load_curriculum)
     for slug, why in report.kept.items():
         click.echo(f"{slug}: left alone, {why}.")
     click.echo(
@@ -84,7 +95,7 @@ def _refuse_on_production(allowed: bool) -> None:
 def demo_accounts(on_production):
     """Create the demo accounts (password rounds-demo) where they do not exist yet."""
     _refuse_on_production(on_production)
-    created = demo.create_demo_accounts()
+    created = _committed(demo.create_demo_accounts)
     click.echo(f"Demo accounts: {created} created.")
 
 
@@ -93,10 +104,7 @@ def demo_accounts(on_production):
 @click.argument("departments", nargs=-1, required=True)
 def set_manager(email, departments):
     """Make EMAIL the manager of exactly these DEPARTMENTS (created if new)."""
-    try:
-        user = accounts.set_manager(email, list(departments))
-    except accounts.AccountError as error:
-        raise click.ClickException(str(error)) from None
+    user = _committed(lambda: accounts.set_manager(email, list(departments)))
     names = ", ".join(sorted(d.name for d in user.managed_departments))
     click.echo(f"{user.email} manages: {names}.")
 
@@ -109,7 +117,7 @@ def set_manager(email, departments):
 def demo_org(learners, departments, seed, on_production):
     """Generate a demo organisation of N learners with random progress (for benchmarks)."""
     _refuse_on_production(on_production)
-    report = generator.generate(learners, departments, seed=seed)
+    report = _committed(lambda: generator.generate(learners, departments, seed=seed))
     click.echo(
         f"Demo organisation: {report['learners']} learners in {report['departments']} "
         f"departments, {report['assignments']} assignments, {report['progress']} progress rows, "

@@ -1,7 +1,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
+from ..saving import save
 from ..services import accounts, clock
 from . import bp
 from .forms import TimeZoneForm
@@ -11,16 +11,11 @@ from .forms import TimeZoneForm
 @login_required
 def show_account():
     form = TimeZoneForm(data={"time_zone": current_user.time_zone or ""})
-    if form.validate_on_submit():
-        try:
-            accounts.set_time_zone(current_user.id, form.time_zone.data)
-        except accounts.AccountError as error:
-            db.session.rollback()
-            form.time_zone.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Saved: times are now shown in your chosen zone.", "success")
-            return redirect(url_for(".show_account"))
+    if form.validate_on_submit() and save(
+        form, lambda: accounts.set_time_zone(current_user.id, form.time_zone.data)
+    ):
+        flash("Saved: times are now shown in your chosen zone.", "success")
+        return redirect(url_for(".show_account"))
     return render_template(
         "account/account.html",
         form=form,

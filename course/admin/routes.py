@@ -1,13 +1,13 @@
-"""Admin pages: thin views over services.accounts (validate, call the service, commit, redirect)."""
+"""Admin pages: thin views over services.accounts (validate, save, redirect)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from ..auth.decorators import role_required
 from ..errors import render_error
 from ..extensions import db
 from ..models import Department, Role, User
+from ..saving import save
 from ..services import accounts
 from . import bp
 from .forms import (
@@ -20,36 +20,6 @@ from .forms import (
 )
 
 ADMINS = (Role.ADMIN,)
-
-
-def _refused(form, error: accounts.AccountError) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the page."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        flash(str(error), "error")
-
-
-def _saved(form, change, unique_field: str):
-    """Run a service's change and commit it; its outcome, or None when it was refused.
-
-    A refusal goes next to the field it names; a unique value someone else took meanwhile
-    (the commit fails) goes next to `unique_field`.
-    """
-    try:
-        outcome = change()
-    except accounts.AccountError as error:
-        _refused(form, error)
-        return None
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        _refused(form, accounts.AccountError("Someone else has just taken that.", unique_field))
-        return None
-    return outcome
 
 
 def _status(form) -> int:
@@ -77,7 +47,7 @@ def list_users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        user = _saved(
+        user = save(
             form,
             lambda: accounts.create_user(
                 form.email.data,
@@ -122,7 +92,7 @@ def edit_user(user_id):
         return _edit_page(user, form, PasswordForm(formdata=None), 200)
     form = EditUserForm(user_id=user.id)
     if form.validate_on_submit():
-        changes = _saved(
+        changes = save(
             form,
             lambda: accounts.update_user(
                 user.id,
@@ -151,7 +121,7 @@ def edit_user(user_id):
 def reset_password(user_id):
     user = db.get_or_404(User, user_id)
     password_form = PasswordForm()
-    if password_form.validate_on_submit() and _saved(
+    if password_form.validate_on_submit() and save(
         password_form,
         lambda: accounts.reset_password(user.id, password_form.password.data, current_user.id),
         "password",
@@ -182,7 +152,7 @@ def list_departments():
 def create_department():
     form = DepartmentForm()
     if form.validate_on_submit():
-        department = _saved(
+        department = save(
             form, lambda: accounts.create_department(form.name.data, current_user.id), "name"
         )
         if department is not None:
@@ -199,7 +169,7 @@ def edit_department(department_id):
         form = DepartmentForm(formdata=None, data={"name": department.name})
     else:
         form = DepartmentForm(department_id=department.id)
-        if form.validate_on_submit() and _saved(
+        if form.validate_on_submit() and save(
             form,
             lambda: accounts.rename_department(department.id, form.name.data, current_user.id),
             "name",
@@ -221,12 +191,8 @@ def delete_department(department_id):
     db.get_or_404(Department, department_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
-    try:
-        name = accounts.delete_department(department_id, current_user.id)
-    except accounts.AccountError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    name = save(None, lambda: accounts.delete_department(department_id, current_user.id))
+    if name is None:
         return redirect(url_for(".edit_department", department_id=department_id))
-    db.session.commit()
     flash(f"Department {name} deleted.", "success")
     return redirect(url_for(".list_departments"))

@@ -2,6 +2,7 @@ from flask import jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from ..database import writes_on_get
+from ..extensions import db
 from ..reports.forms import ReportFilterForm
 from ..security import external_url
 from ..services import reports, tokens
@@ -35,6 +36,7 @@ def get_report():
         user = tokens.authenticate(raw)
     except tokens.TokenError as error:
         return _error(401, str(error))
+    db.session.commit()  # the token's last use; the rest only reads
     scope = scope_for(user)
     args = MultiDict(request.args)
     args.pop("per_page", None)

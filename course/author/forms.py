@@ -131,6 +131,15 @@ class QuestionForm(FlaskForm):
     )
     submit = SubmitField("Save question")
 
+    def question(self) -> dict:
+        """The question as `authoring.save_question` takes it."""
+        return {
+            "type": QuestionType(self.type.data),
+            "prompt": self.prompt.data.strip(),
+            "explanation": (self.explanation.data or "").strip(),
+            "choices": self.choice_specs(),
+        }
+
     def choice_specs(self) -> list[ChoiceSpec]:
         """The filled-in choice rows; empty rows are ignored."""
         return [
@@ -205,6 +214,15 @@ class ExerciseForm(FlaskForm):
     def changed_params(self) -> dict:
         """What the exercise stores: the parameters that differ from the kind's defaults."""
         return params.changed_params(exercises.KINDS[self.kind.data].defaults, self.params)
+
+    def exercise(self) -> dict:
+        """The exercise as `authoring.save_exercise` takes it."""
+        return {
+            "kind": self.kind.data,
+            "title": self.title.data.strip(),
+            "instructions": self.instructions.data or "",
+            "params": self.changed_params(),
+        }
 
 
 #: What a setting's input takes: its longest valid value (a full list), with separators.

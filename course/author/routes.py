@@ -17,7 +17,8 @@ from ..learn.forms import (
     quiz_form,
 )
 from ..learn.forms import exercise_form as learner_exercise_form
-from ..models import QuestionType, Role
+from ..models import Role
+from ..saving import save
 from ..services import authoring, content_io, quiz
 from ..services import item_analysis as analysis_service
 from ..services.content_io import ContentError
@@ -56,12 +57,6 @@ def _item_or_404(module, part: str, key: str):
     return next((row for row in getattr(revision, part) if row.key == key), None) or abort(404)
 
 
-def _refused(field, error: authoring.AuthoringError) -> None:
-    """Show a service's refusal next to `field`; nothing was saved."""
-    db.session.rollback()
-    field.errors = [*field.errors, str(error)]
-
-
 def _file_text(storage) -> str | None:
     try:
         return storage.read().decode("utf-8-sig")
@@ -79,13 +74,18 @@ def list_modules():
 @studio
 def new_module():
     form = NewModuleForm()
-    if form.validate_on_submit():
-        module = authoring.create_module(
-            current_user.id,
-            form.slug.data,
-            form.title.data.strip(),
-            (form.summary.data or "").strip(),
+    if form.validate_on_submit() and (
+        module := save(
+            form,
+            lambda: authoring.create_module(
+                current_user.id,
+                form.slug.data,
+                form.title.data.strip(),
+                (form.summary.data or "").strip(),
+            ),
+            "slug",
         )
+    ):
         flash("Module created as a draft. Add lessons and questions, then publish.", "success")
         return redirect(url_for(".edit_module", slug=module.slug))
     return render_template("author/new_module.html", form=form)
@@ -97,23 +97,22 @@ def edit_module(slug):
     module = _module_or_404(slug)
     revision = _current(module)
     form = ModuleSettingsForm(obj=revision)
-    if form.validate_on_submit():
-        try:
-            authoring.update_settings(
-                module,
-                current_user.id,
-                title=form.title.data.strip(),
-                summary=(form.summary.data or "").strip(),
-                pass_mark=form.pass_mark.data,
-                quiz_size=form.quiz_size.data,
-                estimated_minutes=form.estimated_minutes.data,
-                position=form.position.data,
-            )
-        except authoring.AuthoringError as error:
-            form.quiz_size.errors.append(str(error))
-        else:
-            flash("Settings saved in the draft.", "success")
-            return redirect(url_for(".edit_module", slug=slug))
+    if form.validate_on_submit() and save(
+        form,
+        lambda: authoring.update_settings(
+            module,
+            current_user.id,
+            title=form.title.data.strip(),
+            summary=(form.summary.data or "").strip(),
+            pass_mark=form.pass_mark.data,
+            quiz_size=form.quiz_size.data,
+            estimated_minutes=form.estimated_minutes.data,
+            position=form.position.data,
+        ),
+        refusal_field="quiz_size",
+    ):
+        flash("Settings saved in the draft.", "success")
+        return redirect(url_for(".edit_module", slug=slug))
     return render_template(
         "author/module.html",
         module=module,
@@ -138,16 +137,15 @@ def edit_lesson(slug, key):
         if form.preview.data:
             # The very function that renders what learners get, on the text as typed.
             preview_html = render_markdown(form.body.data)
-        else:
-            try:
-                saved = authoring.save_lesson(
-                    module, current_user.id, key, form.title.data.strip(), form.body.data
-                )
-            except authoring.AuthoringError as error:
-                _refused(form.title, error)
-            else:
-                flash(f"Lesson “{saved.title}” saved in the draft.", "success")
-                return redirect(url_for(".edit_lesson", slug=slug, key=saved.key))
+        elif saved := save(
+            form,
+            lambda: authoring.save_lesson(
+                module, current_user.id, key, form.title.data.strip(), form.body.data
+            ),
+            refusal_field="title",
+        ):
+            flash(f"Lesson “{saved.title}” saved in the draft.", "success")
+            return redirect(url_for(".edit_lesson", slug=slug, key=saved.key))
     return render_template(
         "author/lesson.html", module=module, lesson=lesson, form=form, preview_html=preview_html
     ), (422 if form.errors else 200)
@@ -197,22 +195,15 @@ def edit_question(slug, key):
     module = _module_or_404(slug)
     question = _item_or_404(module, "questions", key) if key else None
     form = _question_form(question)
-    if form.validate_on_submit():
-        try:
-            saved = authoring.save_question(
-                module,
-                current_user.id,
-                key,
-                QuestionType(form.type.data),
-                form.prompt.data.strip(),
-                (form.explanation.data or "").strip(),
-                form.choice_specs(),
-            )
-        except authoring.AuthoringError as error:
-            _refused(form.prompt, error)
-        else:
-            flash("Question saved in the draft.", "success")
-            return redirect(url_for(".edit_question", slug=slug, key=saved.key))
+    if form.validate_on_submit() and (
+        saved := save(
+            form,
+            lambda: authoring.save_question(module, current_user.id, key, **form.question()),
+            refusal_field="prompt",
+        )
+    ):
+        flash("Question saved in the draft.", "success")
+        return redirect(url_for(".edit_question", slug=slug, key=saved.key))
     return render_template("author/question.html", module=module, question=question, form=form), (
         422 if form.errors else 200
     )
@@ -226,22 +217,15 @@ def edit_exercise(slug, key):
     exercise = _item_or_404(module, "exercises", key) if key else None
     kind = request.form.get("kind") if request.method == "POST" else request.args.get("kind")
     form = exercise_form(exercise, kind)
-    if form.validate_on_submit():
-        try:
-            saved = authoring.save_exercise(
-                module,
-                current_user.id,
-                key,
-                form.kind.data,
-                form.title.data.strip(),
-                form.instructions.data or "",
-                form.changed_params(),
-            )
-        except authoring.AuthoringError as error:
-            _refused(form.title, error)
-        else:
-            flash("Exercise saved in the draft.", "success")
-            return redirect(url_for(".edit_exercise", slug=slug, key=saved.key))
+    if form.validate_on_submit() and (
+        saved := save(
+            form,
+            lambda: authoring.save_exercise(module, current_user.id, key, **form.exercise()),
+            refusal_field="title",
+        )
+    ):
+        flash("Exercise saved in the draft.", "success")
+        return redirect(url_for(".edit_exercise", slug=slug, key=saved.key))
     shown = exercises.KINDS[form.settings_kind]
     return render_template(
         "author/exercise.html",
@@ -260,10 +244,7 @@ def move_item(slug, part, key, direction):
     if part not in PARTS:
         abort(404)
     if ActionForm().validate_on_submit():
-        try:
-            authoring.move_item(module, current_user.id, part, key, direction)
-        except authoring.AuthoringError as error:
-            flash(str(error), "error")
+        save(None, lambda: authoring.move_item(module, current_user.id, part, key, direction))
     return redirect(url_for(".edit_module", slug=slug, _anchor=part))
 
 
@@ -304,12 +285,10 @@ def delete_item(slug, part, key):
     module = _module_or_404(slug)
     if part not in PARTS:
         abort(404)
-    if ActionForm().validate_on_submit():
-        try:
-            name = authoring.delete_item(module, current_user.id, part, key)
-            flash(f"Removed the {authoring.NOUNS[part]} “{name}” from the draft.", "success")
-        except authoring.AuthoringError as error:
-            flash(str(error), "error")
+    if ActionForm().validate_on_submit() and (
+        name := save(None, lambda: authoring.delete_item(module, current_user.id, part, key))
+    ):
+        flash(f"Removed the {authoring.NOUNS[part]} “{name}” from the draft.", "success")
     return redirect(url_for(".edit_module", slug=slug, _anchor=part))
 
 
@@ -347,17 +326,13 @@ def discard_draft(slug):
     module = _module_or_404(slug)
     if ActionForm().validate_on_submit():
         number = module.draft.number if module.draft else None
-        try:
-            authoring.discard_draft(module, current_user.id)
-        except authoring.AuthoringError as error:
-            flash(str(error), "error")
-        else:
-            if number is not None:
-                flash(
-                    f"Draft {number} of “{authoring.title(module)}” discarded; learners see "
-                    "the published version.",
-                    "success",
-                )
+        discarded = save(None, lambda: authoring.discard_draft(module, current_user.id))
+        if discarded and number is not None:
+            flash(
+                f"Draft {number} of “{authoring.title(module)}” discarded; learners see "
+                "the published version.",
+                "success",
+            )
     return redirect(url_for(".edit_module", slug=slug))
 
 
@@ -367,17 +342,14 @@ def archive_module(slug):
     """Retire a module (asks first); nothing recorded is deleted."""
     module = _module_or_404(slug)
     if request.method == "POST":
-        if ActionForm().validate_on_submit():
-            try:
-                authoring.archive(module, current_user.id)
-            except authoring.AuthoringError as error:
-                flash(str(error), "error")
-            else:
-                flash(
-                    f"“{authoring.title(module)}” is archived: learners no longer see it and it "
-                    "cannot be assigned. Everything recorded is kept; Restore brings it back.",
-                    "success",
-                )
+        if ActionForm().validate_on_submit() and save(
+            None, lambda: authoring.archive(module, current_user.id)
+        ):
+            flash(
+                f"“{authoring.title(module)}” is archived: learners no longer see it and it "
+                "cannot be assigned. Everything recorded is kept; Restore brings it back.",
+                "success",
+            )
         return redirect(url_for(".edit_module", slug=slug))
     if module.archived_at is not None:
         return _confirm(
@@ -406,13 +378,10 @@ def archive_module(slug):
 @studio
 def restore_module(slug):
     module = _module_or_404(slug)
-    if ActionForm().validate_on_submit():
-        try:
-            authoring.restore(module, current_user.id)
-        except authoring.AuthoringError as error:
-            flash(str(error), "error")
-        else:
-            flash(f"“{authoring.title(module)}” is restored: learners see it again.", "success")
+    if ActionForm().validate_on_submit() and save(
+        None, lambda: authoring.restore(module, current_user.id)
+    ):
+        flash(f"“{authoring.title(module)}” is restored: learners see it again.", "success")
     return redirect(url_for(".edit_module", slug=slug))
 
 
@@ -421,20 +390,24 @@ def restore_module(slug):
 def publish_module(slug):
     module = _module_or_404(slug)
     form = PublishForm()
-    if module.draft is not None and form.validate_on_submit():
-        try:
-            revision = authoring.publish(
-                module,
-                current_user.id,
-                form.change_summary.data.strip(),
-                form.requires_retraining.data,
-                form.reason.data or "",
+    if (
+        module.draft is not None
+        and form.validate_on_submit()
+        and (
+            revision := save(
+                form,
+                lambda: authoring.publish(
+                    module,
+                    current_user.id,
+                    form.change_summary.data.strip(),
+                    form.requires_retraining.data,
+                    form.reason.data or "",
+                ),
             )
-        except authoring.AuthoringError as error:
-            flash(str(error), "error")
-        else:
-            flash(f"Version {revision.number} is published: learners see it now.", "success")
-            return redirect(url_for(".edit_module", slug=slug))
+        )
+    ):
+        flash(f"Version {revision.number} is published: learners see it now.", "success")
+        return redirect(url_for(".edit_module", slug=slug))
     return render_template(
         "author/publish.html", module=module, form=form, changes=authoring.changes(module)
     ), (422 if form.errors else 200)
@@ -474,18 +447,20 @@ def import_module():
                 spec = content_io.parse_module(text, storage.filename)
                 begin_writing()
                 into = authoring.module_by_slug(form.into.data) if form.into.data else None
-                module = authoring.import_module(
-                    current_user.id, spec, storage.filename, into, form.replace_draft.data
+                module = save(
+                    form,
+                    lambda: authoring.import_module(
+                        current_user.id, spec, storage.filename, into, form.replace_draft.data
+                    ),
+                    refusal_field="into",
                 )
             except ContentError as error:
                 db.session.rollback()
                 problems = error
-            except authoring.AuthoringError as error:
-                db.session.rollback()
-                form.into.errors.append(str(error))
             else:
-                flash("Imported as a draft: check it, then publish.", "success")
-                return redirect(url_for(".edit_module", slug=module.slug))
+                if module is not None:
+                    flash("Imported as a draft: check it, then publish.", "success")
+                    return redirect(url_for(".edit_module", slug=module.slug))
     return render_template("author/import.html", form=form, problems=problems), (
         422 if form.errors or problems else 200
     )
@@ -523,19 +498,23 @@ def import_gift(slug):
                     skip_unsupported=form.when_unsupported.data == "skip",
                 )
                 begin_writing()
-                keys = authoring.add_gift_questions(
-                    _module_or_404(slug), current_user.id, questions, storage.filename, skipped
+                keys = save(
+                    form,
+                    lambda: authoring.add_gift_questions(
+                        _module_or_404(slug), current_user.id, questions, storage.filename, skipped
+                    ),
                 )
             except ContentError as error:
                 db.session.rollback()
                 problems = error
             else:
-                flash(f"Imported {counted(len(keys), 'question')} into the draft.", "success")
-                if skipped:
-                    # The top of the page, where the list of skipped questions is shown.
-                    flash(_skipped_message(storage.filename, skipped), "warning")
-                    return redirect(url_for(".edit_module", slug=slug))
-                return redirect(url_for(".edit_module", slug=slug, _anchor="questions"))
+                if keys is not None:
+                    flash(f"Imported {counted(len(keys), 'question')} into the draft.", "success")
+                    if skipped:
+                        # The top of the page, where the list of skipped questions is shown.
+                        flash(_skipped_message(storage.filename, skipped), "warning")
+                        return redirect(url_for(".edit_module", slug=slug))
+                    return redirect(url_for(".edit_module", slug=slug, _anchor="questions"))
     return render_template(
         "author/import_gift.html", module=module, form=form, problems=problems
     ), (422 if form.errors or problems else 200)

@@ -106,6 +106,7 @@ def show_lesson(slug, key):
         lesson = next((item for item in module.published.lessons if item.key == key), None)
         if lesson is not None:  # unless a publish removed it in between
             progress.record_lesson_read(current_user.id, module, lesson)
+            db.session.commit()
     return page
 
 
@@ -160,6 +161,7 @@ def start_quiz(slug):
         return refused
     if StartQuizForm().validate_on_submit():
         quiz.start_attempt(current_user.id, module)
+        db.session.commit()
     return redirect(url_for(".take_quiz", slug=slug))
 
 
@@ -180,6 +182,7 @@ def submit_quiz(slug, attempt_id):
         progress.refresh(current_user.id, module)  # the result page announces a completion
     else:
         flash("These answers were already submitted; here is the result.", "info")
+    db.session.commit()  # the answers and the progress they make, together
     return redirect(url_for(".show_result", attempt_id=attempt.id))
 
 
@@ -256,6 +259,7 @@ def do_exercise(slug, key):
         submission, newly_completed = practice.submit(
             current_user.id, module, exercise, answer, form.form_token.data
         )
+        db.session.commit()  # the submission and the progress it makes, together
         form.form_token.data = new_form_token()  # the next send is a new submission
         # What a PHI finding points to is shown here, to the learner who typed it, only.
         shown = [

@@ -16,6 +16,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..models import Role, User
 from ..models.types import utcnow
+from ..saving import save
 from ..security import MAX_ID
 from ..services import (
     accounts,
@@ -162,9 +163,10 @@ def show_learner(user_id):
 def new_assignment():
     scope = _scope()
     form = AssignmentForm(scope)
-    if form.validate_on_submit():
-        try:
-            created = assignments.assign(
+    if form.validate_on_submit() and (
+        created := save(
+            form,
+            lambda: assignments.assign(
                 current_user.id,
                 scope,
                 form.modules.data,
@@ -173,12 +175,11 @@ def new_assignment():
                 department_id=form.department.data if form.target.data == "department" else None,
                 user_ids=form.user_ids if form.target.data == "learners" else None,
                 **form.schedule(),
-            )
-        except assignments.AssignmentError as error:
-            flash(str(error), "error")
-        else:
-            flash(f"{counted(len(created), 'assignment')} saved.", "success")
-            return redirect(url_for(".show_report"))
+            ),
+        )
+    ):
+        flash(f"{counted(len(created), 'assignment')} saved.", "success")
+        return redirect(url_for(".show_report"))
     status = 422 if form.errors or request.method == "POST" else 200
     return render_template(
         "reports/assignment.html", form=form, recent=assignments.recent(scope)
@@ -237,6 +238,7 @@ def create_token():
     if not form.validate_on_submit():
         return _profile_page(form, status=422)
     raw, _token = tokens.create(current_user, form.name.data)
+    db.session.commit()
     # Shown in this response only (no redirect): the raw token is never stored or flashed.
     response = _profile_page(TokenForm(formdata=None), new_token=raw, status=201)
     return response
@@ -249,5 +251,6 @@ def revoke_token(token_id):
         abort(400)
     if not tokens.revoke(current_user, token_id):
         abort(404)
+    db.session.commit()
     flash("Token revoked: it no longer opens the API.", "success")
     return redirect(url_for(".show_profile"))

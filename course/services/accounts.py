@@ -17,20 +17,13 @@ from ..extensions import db
 from ..models import Assignment, Department, Role, User, UserRole
 from ..models.people import manager_department
 from . import audit, clock, due_dates, passwords, sessions, throttle, tokens
+from .refusal import RefusalError
 
 GENERIC_FAILURE = "That email and password do not match an account. Please try again."
 
 
-class AccountError(ValueError):
-    """A request to change accounts that the rules refuse; the message says why.
-
-    `field` names the input at fault ("email", "roles", ...) so a form can show the message
-    next to it; None when no single input is.
-    """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(RefusalError):
+    """A request to change accounts that the rules refuse; `field` names the input at fault."""
 
 
 @dataclass(frozen=True)
@@ -437,7 +430,6 @@ def set_manager(email: str, department_names: list[str], actor_id: int | None = 
     set_managed_departments(user, departments, actor_id)
     if not user.has_role(Role.MANAGER):
         user.role_rows.append(UserRole(role=Role.MANAGER))
-    db.session.commit()
     return user
 
 
@@ -566,7 +558,7 @@ def delete_department(department_id: int, actor_id: int) -> str:
     return name
 
 
-def set_time_zone(user_id: int, time_zone: str | None) -> None:
+def set_time_zone(user_id: int, time_zone: str | None) -> User:
     """Set the zone a person reads times in (an IANA name), or None for the organisation's.
 
     Raises AccountError (field "time_zone") for a name that is not an IANA zone.
@@ -583,3 +575,4 @@ def set_time_zone(user_id: int, time_zone: str | None) -> None:
     if user.time_zone != time_zone:
         audit.record(user_id, "user.time_zone", f"user:{user.id}", time_zone or "organisation's")
         user.time_zone = time_zone
+    return user

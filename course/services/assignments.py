@@ -8,10 +8,11 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Assignment, Department, Module, User
 from . import audit, clock, due_dates, notifications
+from .refusal import RefusalError
 from .scope import Scope
 
 
-class AssignmentError(ValueError):
+class AssignmentError(RefusalError):
     """An assignment the rules refuse; the message says why."""
 
 
@@ -122,7 +123,6 @@ def assign(
             + (f", recertify every {recert_months} months" if recert_months else ""),
         )
     notifications.assignments_made([row.id for row in created])
-    db.session.commit()
     return created
 
 

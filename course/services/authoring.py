@@ -31,6 +31,7 @@ from ..models.types import utcnow
 from ..wording import counted
 from . import audit, content_io, content_limits, gift, notifications
 from .content_io import ChoiceSpec, ContentError
+from .refusal import RefusalError
 from .rendering import render_markdown
 
 PARTS = ("lessons", "questions", "exercises")
@@ -46,8 +47,8 @@ SETTING_LABELS = {
 _KEY_CHARS = re.compile(r"[^a-z0-9]+")
 
 
-class AuthoringError(ValueError):
-    """An edit the rules refuse, with a message for the trainer."""
+class AuthoringError(RefusalError):
+    """An edit the rules refuse, with a message for the trainer; `field` names the input."""
 
 
 def sentence(problems: list[str]) -> str:
@@ -163,7 +164,7 @@ def history(module: Module, limit: int = 50) -> list[tuple]:
 def create_module(actor_id: int, slug: str, title: str, summary: str = "") -> Module:
     """A new module with an empty draft (revision 1); nothing is published yet."""
     if db.session.scalar(select(Module.id).where(Module.slug == slug)) is not None:
-        raise AuthoringError(f"A module with the address '{slug}' already exists.")
+        raise AuthoringError(f"A module with the address '{slug}' already exists.", "slug")
     module = Module(slug=slug)
     revision = ModuleRevision(
         module=module,
@@ -178,7 +179,6 @@ def create_module(actor_id: int, slug: str, title: str, summary: str = "") -> Mo
     module.draft = revision
     db.session.flush()
     audit.record(actor_id, "module.create", subject(module), f"created module '{title}'")
-    db.session.commit()
     return module
 
 
@@ -267,13 +267,14 @@ def _room_for(rows: list, limit: int, noun: str) -> None:
         raise AuthoringError(f"A module holds at most {limit} {noun}; remove one first.")
 
 
-def update_settings(module: Module, actor_id: int, **settings) -> None:
-    """Change the draft's title, summary, pass mark, quiz size, minutes or order."""
+def update_settings(module: Module, actor_id: int, **settings) -> ModuleRevision:
+    """Change the draft's title, summary, pass mark, quiz size, minutes or order; the draft."""
     draft = ensure_draft(module, actor_id)
     if settings.get("quiz_size") and settings["quiz_size"] > len(draft.questions):
         raise AuthoringError(
             f"The quiz size is {settings['quiz_size']} but the draft has only "
-            f"{len(draft.questions)} questions."
+            f"{len(draft.questions)} questions.",
+            "quiz_size",
         )
     changed = [name for name, value in settings.items() if getattr(draft, name) != value]
     for name in changed:
@@ -281,7 +282,7 @@ def update_settings(module: Module, actor_id: int, **settings) -> None:
     if changed:
         _touch(draft, actor_id)
         audit.record(actor_id, "module.settings", subject(module), "changed " + ", ".join(changed))
-    db.session.commit()
+    return draft
 
 
 def save_lesson(
@@ -308,7 +309,6 @@ def save_lesson(
     _touch(draft, actor_id)
     db.session.flush()
     audit.record(actor_id, "lesson.save", subject(module), f"{action} {_named('lessons', lesson)}")
-    db.session.commit()
     return lesson
 
 
@@ -358,7 +358,6 @@ def save_question(
     audit.record(
         actor_id, "question.save", subject(module), f"{action} {_named('questions', question)}"
     )
-    db.session.commit()
     return question
 
 
@@ -402,7 +401,6 @@ def save_exercise(
     audit.record(
         actor_id, "exercise.save", subject(module), f"{action} {_named('exercises', exercise)}"
     )
-    db.session.commit()
     return exercise
 
 
@@ -417,12 +415,11 @@ def delete_item(module: Module, actor_id: int, part: str, key: str) -> str:
     _renumber(rows)
     _touch(draft, actor_id)
     audit.record(actor_id, f"{part[:-1]}.delete", subject(module), f"removed {_named(part, row)}")
-    db.session.commit()
     return title
 
 
-def move_item(module: Module, actor_id: int, part: str, key: str, direction: str) -> None:
-    """Move a lesson, question or exercise one place up or down in the draft."""
+def move_item(module: Module, actor_id: int, part: str, key: str, direction: str) -> ModuleRevision:
+    """Move a lesson, question or exercise one place up or down in the draft; the draft."""
     draft = ensure_draft(module, actor_id)
     rows = list(getattr(draft, part))
     index = rows.index(_find(rows, key))
@@ -438,14 +435,14 @@ def move_item(module: Module, actor_id: int, part: str, key: str, direction: str
             subject(module),
             f"moved {_named(part, rows[other])} {direction}",
         )
-    db.session.commit()
+    return draft
 
 
-def discard_draft(module: Module, actor_id: int) -> None:
-    """Throw the draft away; learners never saw it."""
+def discard_draft(module: Module, actor_id: int) -> Module:
+    """Throw the draft away (learners never saw it); returns the module."""
     draft = module.draft
     if draft is None:
-        return
+        return module
     if module.published is None:
         raise AuthoringError(
             "This module has never been published: there is nothing to go back to."
@@ -456,10 +453,10 @@ def discard_draft(module: Module, actor_id: int) -> None:
     audit.record(
         actor_id, "module.discard_draft", subject(module), f"discarded draft {draft.number}"
     )
-    db.session.commit()
+    return module
 
 
-def archive(module: Module, actor_id: int) -> None:
+def archive(module: Module, actor_id: int) -> Module:
     """Retire the module: learners no longer see it and managers can no longer assign it.
 
     Nothing is deleted: revisions, assignments, attempts, submissions and certificates stay
@@ -469,16 +466,16 @@ def archive(module: Module, actor_id: int) -> None:
         raise AuthoringError("This module is already archived.")
     module.archived_at = utcnow()
     audit.record(actor_id, "module.archive", subject(module), f"archived module '{title(module)}'")
-    db.session.commit()
+    return module
 
 
-def restore(module: Module, actor_id: int) -> None:
-    """Bring an archived module back: learners see its published version again."""
+def restore(module: Module, actor_id: int) -> Module:
+    """Bring an archived module back: learners see its published version again; the module."""
     if module.archived_at is None:
         raise AuthoringError("This module is not archived.")
     module.archived_at = None
     audit.record(actor_id, "module.restore", subject(module), f"restored module '{title(module)}'")
-    db.session.commit()
+    return module
 
 
 @dataclass
@@ -583,7 +580,7 @@ def publish(
     if draft.quiz_size and draft.quiz_size > len(draft.questions):
         raise AuthoringError("The quiz size is larger than the number of questions.")
     if requires_retraining and not reason.strip():
-        raise AuthoringError("Say why learners must retrain: they will read this reason.")
+        raise AuthoringError("Say why learners must retrain: they will read this reason.", "reason")
     what = changes(module).summary()
     now = utcnow()
     old = module.published
@@ -606,7 +603,6 @@ def publish(
             f"; requires retraining: {reason.strip()} ({counted(reopened, 'learner')} re-opened)"
         )
     audit.record(actor_id, "module.publish", subject(module), line)
-    db.session.commit()
     return draft
 
 
@@ -667,7 +663,8 @@ def import_module(
         raise AuthoringError(
             f"“{draft.title}” already has an unpublished draft (version {draft.number}) with "
             "saved edits. Tick “Replace its draft” to overwrite it with this file, or publish "
-            "or discard that draft first."
+            "or discard that draft first.",
+            "into",
         )
     if into is None:
         if db.session.scalar(select(Module.id).where(Module.slug == spec.slug)) is not None:
@@ -690,7 +687,6 @@ def import_module(
     _touch(draft, actor_id)
     db.session.flush()
     audit.record(actor_id, "module.import", subject(module), action)
-    db.session.commit()
     return module
 
 
@@ -781,7 +777,6 @@ def add_gift_questions(
         f"imported {len(made)} questions from {filename}"
         + (f"; skipped {len(skipped)}: {skipped_text}" if skipped else ""),
     )
-    db.session.commit()
     return made
 
 

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 def issue(user_id: int, module: Module, completed_at: datetime, score: int | None) -> Certificate:
-    """Add a certificate for a completion to the session (refresh commits it)."""
+    """Add a certificate for a completion to the session (the caller commits)."""
     user = db.session.get(User, user_id)
     months = due_dates.recert_months_for(user_id, module.id)
     certificate = Certificate(

@@ -24,7 +24,7 @@ DEMO_ACCOUNTS = [
 
 
 def create_demo_accounts() -> int:
-    """Create the missing demo accounts; returns how many were created."""
+    """Create the missing demo accounts; returns how many were created (the caller commits)."""
     existing = set(db.session.scalars(select(User.email)))
     created = 0
     for email, name, roles, department in DEMO_ACCOUNTS:
@@ -36,5 +36,4 @@ def create_demo_accounts() -> int:
         if Role.MANAGER in roles and department:
             user.managed_departments = [accounts.get_or_create_department(department)]
         created += 1
-    db.session.commit()
     return created

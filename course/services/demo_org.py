@@ -40,7 +40,8 @@ def _batches(rows: list[dict]):
 
 def generate(learners: int, departments: int = 10, seed: int = 1) -> dict:
     """Add `learners` learners in `departments` demo wards, a manager of all of them, every
-    published module assigned to every ward, and random progress; returns what was made."""
+    published module assigned to every ward, and random progress; returns what was made.
+    The caller commits."""
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     now = utcnow()
     if not db.session.scalar(select(func.count()).where(Module.published_revision_id.is_not(None))):
@@ -157,7 +158,6 @@ def generate(learners: int, departments: int = 10, seed: int = 1) -> dict:
         for batch in _batches(rows):
             db.session.execute(insert(model), batch)
     due_dates.refresh_due(department_ids=[w.id for w in wards])
-    db.session.commit()
     return {
         "learners": learners,
         "departments": len(wards),

@@ -58,8 +58,6 @@ def record_lesson_read(user_id: int, module: Module, lesson: Lesson) -> None:
     )
     if inserted.rowcount:  # only a first read can change the learner's standing
         refresh(user_id, module, last_lesson_key=lesson.key)
-    else:
-        db.session.rollback()
 
 
 def _counting(model, *conditions):
@@ -120,10 +118,7 @@ def standing(user_id: int, module: Module) -> Standing:
 
 
 def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) -> bool:
-    """Recompute the learner's summary row; True when this event completed the module.
-
-    The caller's transaction is committed here.
-    """
+    """Recompute the learner's summary row; True when this event completed the module."""
     now = utcnow()
     current = standing(user_id, module)
     row = db.session.get(ModuleProgress, (user_id, module.id))
@@ -153,7 +148,7 @@ def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) ->
         row.reopened_reason = None
     elif current.status is not ProgressStatus.COMPLETED:
         row.completed_at = None
-    db.session.commit()
+    db.session.flush()
     return newly_completed
 
 

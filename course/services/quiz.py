@@ -137,7 +137,7 @@ def start_attempt(user_id: int, module: Module, rng: random.Random = _system_ran
         pass_mark=revision.pass_mark,
     )
     db.session.add(attempt)
-    db.session.commit()
+    db.session.flush()
     return attempt
 
 
@@ -175,7 +175,6 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, list[str]]) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     db.session.refresh(attempt)
     return done.rowcount == 1
 

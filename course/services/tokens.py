@@ -31,7 +31,6 @@ def create(user: User, name: str) -> tuple[str, ApiToken]:
     db.session.add(token)
     db.session.flush()
     audit.record(user.id, "api_token.create", f"api_token:{token.id}", token.name)
-    db.session.commit()
     return raw, token
 
 
@@ -42,7 +41,6 @@ def revoke(user: User, token_id: int) -> bool:
         return False
     token.revoked_at = utcnow()
     audit.record(user.id, "api_token.revoke", f"api_token:{token.id}", token.name)
-    db.session.commit()
     return True
 
 
@@ -70,7 +68,9 @@ def expires_at(token: ApiToken):
 
 
 def authenticate(raw: str | None) -> User:
-    """The manager a raw token belongs to; raises TokenError saying what is wrong."""
+    """The manager a raw token belongs to; raises TokenError saying what is wrong.
+
+    Notes the token's use (at most once a minute); the caller commits."""
     if not raw:
         raise TokenError("Send your API token as 'Authorization: Bearer <token>'.")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
@@ -87,5 +87,4 @@ def authenticate(raw: str | None) -> User:
     # Note use at most once a minute, so polling clients do not write on every request.
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-        db.session.commit()
     return user
