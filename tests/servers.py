@@ -117,7 +117,7 @@ class Browser:
         page = self.request(
             "/sign-in", {"email": email, "password": password, "csrf_token": self.token(form)}
         )
-        assert "My training" in page, f"{email} could not sign in"
+        assert "Sign out" in page, f"{email} could not sign in"
         return self.token(page)
 
     def post_file(self, path: str, fields: dict, name: str, filename: str, content: bytes):

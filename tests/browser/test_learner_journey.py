@@ -201,7 +201,7 @@ def test_manager_assigns_the_module_and_sees_the_completion(page, new_page, live
     page.get_by_role("group", name="Modules").get_by_label(MODULE_TITLE, exact=True).check()
     page.get_by_label("A whole department").check()
     page.get_by_label("Department", exact=True).select_option(label="Ward M")
-    page.get_by_label("Due date").fill("2099-12-31")
+    page.get_by_label("Due date", exact=True).fill("2099-12-31")
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_text("1 assignment saved.", exact=True)).to_be_visible()
 
