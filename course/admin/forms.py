@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -62,7 +63,7 @@ class UserFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Name or email", validators=[Optional(), Length(max=120)])
+    q = SearchField("Name, email or employee id", validators=[Optional(), Length(max=120)])
     department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
     role = SelectField(
         "Role",
@@ -123,6 +124,25 @@ class _AccountForm(FlaskForm):
             Length(max=254),
         ],
     )
+    employee_id = StringField(
+        "Employee id",
+        description="Optional. The staff number in the HR system; the staff import matches "
+        "people by it. No two accounts share one.",
+        filters=[_squash],
+        validators=[Length(max=40, message="Use at most 40 characters.")],
+    )
+    job_title = StringField(
+        "Job title",
+        description="Optional, for example Registered Nurse. Assignment rules can choose "
+        "people by it.",
+        filters=[_squash],
+        validators=[Length(max=120, message="Use at most 120 characters.")],
+    )
+    hire_date = DateField(
+        "Hire date",
+        description="Optional. The day they started.",
+        validators=[Optional()],
+    )
     department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
     new_department = StringField(
         "Or a new department",
@@ -149,6 +169,10 @@ class _AccountForm(FlaskForm):
         if accounts.email_taken(email, except_user_id=self.user_id):
             raise ValidationError(f"Another account already has the email {email}.")
 
+    def validate_employee_id(self, field):
+        if accounts.employee_id_taken(field.data, except_user_id=self.user_id):
+            raise ValidationError(f"Another account already has the employee id {field.data}.")
+
     def validate_roles(self, field):
         # Not DataRequired: it would mark every checkbox as required to assistive technology.
         if not field.data:
@@ -167,6 +191,14 @@ class _AccountForm(FlaskForm):
 
     def chosen_roles(self) -> set[Role]:
         return {Role(value) for value in self.roles.data or []}
+
+    def staff_fields(self) -> dict:
+        """Employee id, job title and hire date as the account services take them."""
+        return {
+            "employee_id": self.employee_id.data or None,
+            "job_title": self.job_title.data or None,
+            "hire_date": self.hire_date.data,
+        }
 
 
 def _new_password(label: str, advice: str = "") -> tuple[PasswordField, PasswordField]:

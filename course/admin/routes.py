@@ -56,6 +56,7 @@ def new_user():
                 form.chosen_roles(),
                 form.department_name(),
                 actor_id=current_user.id,
+                **form.staff_fields(),
             ),
             "email",
         )
@@ -70,6 +71,9 @@ def _user_data(user: User) -> dict:
     return {
         "name": user.name,
         "email": user.email,
+        "employee_id": user.employee_id or "",
+        "job_title": user.job_title or "",
+        "hire_date": user.hire_date,
         "department": user.department_id,
         "roles": sorted(r.value for r in user.roles),
         "active": user.active,
@@ -103,6 +107,7 @@ def edit_user(user_id):
                 active=form.active.data,
                 managed_department_ids=form.managed_departments.data or [],
                 actor_id=current_user.id,
+                **form.staff_fields(),
             ),
             "email",
         )

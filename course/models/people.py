@@ -1,6 +1,6 @@
 """People: accounts, roles, departments, sessions, API tokens and sign-in throttling."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -42,6 +42,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: The hospital's staff number, as the HR feed has it; unique when given (bulk import
+    #: matches people by it before their email).
+    employee_id: Mapped[str | None] = mapped_column(String(40), unique=True)
+    job_title: Mapped[str | None] = mapped_column(String(120), index=True)
+    #: The day they started (organisation's calendar); assignment rules count from it.
+    hire_date: Mapped[date | None]
     #: IANA zone the person reads times in; None: the organisation's (services/clock.py).
     time_zone: Mapped[str | None] = mapped_column(String(64))
     #: The weekday (0 Monday .. 6 Sunday) a manager's weekly digest is sent on; turning it off

@@ -4,6 +4,7 @@ from wtforms import (
     DateField,
     IntegerField,
     RadioField,
+    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -44,7 +45,13 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = SearchField(
+        "Learner",
+        description="Part of a name or email, or an employee id.",
+        validators=[Optional(), Length(max=120, message="Use at most 120 characters.")],
+    )
     department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    job_title = SelectField("Job title", default="", validators=[Optional()])
     module = SelectField("Module", coerce=_int_or_none, validators=[Optional()])
     status = SelectField("Status", default="", validators=[Optional()])
     due_from = DateField("Due from", validators=[Optional()])
@@ -78,6 +85,9 @@ class ReportFilterForm(FlaskForm):
         self.department.choices = _choices(
             [(None, "All departments")] + [(d.id, d.name) for d in departments(scope)]
         )
+        self.job_title.choices = _choices(
+            [("", "Any job title")] + [(t, t) for t in reports.job_titles(scope)]
+        )
         self.module.choices = _choices([(None, "All modules")] + reports.module_titles())
         self.status.choices = _choices(
             [("", "Any status")] + [(s.value, label) for s, label, _ in reports.LEGEND]
@@ -94,6 +104,8 @@ class ReportFilterForm(FlaskForm):
             status=reports.Status(self.status.data) if self.status.data else None,
             due_from=self.due_from.data,
             due_to=self.due_to.data,
+            job_title=self.job_title.data or None,
+            search=(self.q.data or "").strip(),
         )
 
     def described(self) -> list[str]:
@@ -108,8 +120,11 @@ class ReportFilterForm(FlaskForm):
             start = date_text(self.due_from.data) if self.due_from.data else "any date"
             end = date_text(self.due_to.data) if self.due_to.data else "any date"
             due = f"{start} to {end}"
+        search = (self.q.data or "").strip()
         return [
+            *([f"Learner: {search}"] if search else []),
             f"Department: {chosen(self.department)}",
+            *([f"Job title: {self.job_title.data}"] if self.job_title.data else []),
             f"Module: {chosen(self.module)}",
             f"Status: {chosen(self.status)}",
             f"Due: {due}",
@@ -119,7 +134,9 @@ class ReportFilterForm(FlaskForm):
     def query_args(self, **changes) -> dict:
         """The filters as URL arguments (for sort links, pages and the export link)."""
         args = {
+            "q": (self.q.data or "").strip(),
             "department": self.department.data,
+            "job_title": self.job_title.data or None,
             "module": self.module.data,
             "status": self.status.data or None,
             "due_from": self.due_from.data.isoformat() if self.due_from.data else None,

@@ -36,11 +36,12 @@ from .forms import AssignmentForm, DigestForm, ReportFilterForm, RevokeForm, Tok
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
 REPORT_COLUMNS = reports.CSV_COLUMNS
-#: The sort key of each column on screen (None: not sortable); the CSV has the same columns.
+#: The sort key of each column on screen (None: not sortable); the CSV has the same columns
+#: and the staff details (employee id, job title, hire date) after them.
 HEADINGS = list(
     zip(
         ["learner", None, "department", "module", "due", "status", "completed", "score", None],
-        REPORT_COLUMNS,
+        reports.PAGE_COLUMNS,
         strict=True,
     )
 )

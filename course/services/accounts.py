@@ -8,6 +8,7 @@ each change adds an audit line; the caller commits.
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import case, delete, func, select, update
@@ -75,6 +76,40 @@ def email_taken(email: str, except_user_id: int | None = None) -> bool:
     return db.session.scalar(stmt.limit(1)) is not None
 
 
+def normalise_employee_id(value: str | None) -> str | None:
+    """An employee id as stored: spaces at the ends dropped, None when empty."""
+    value = (value or "").strip()
+    return value or None
+
+
+def normalise_job_title(value: str | None) -> str | None:
+    """A job title as stored: runs of spaces made one, None when empty."""
+    value = " ".join((value or "").split())
+    return value or None
+
+
+def employee_id_taken(employee_id: str | None, except_user_id: int | None = None) -> bool:
+    """Whether another account already has this employee id (None is never taken)."""
+    employee_id = normalise_employee_id(employee_id)
+    if employee_id is None:
+        return False
+    stmt = select(User.id).where(User.employee_id == employee_id)
+    if except_user_id is not None:
+        stmt = stmt.where(User.id != except_user_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def _check_staff_fields(employee_id: str | None, job_title: str | None, user_id=None) -> None:
+    if employee_id is not None and len(employee_id) > 40:
+        raise AccountError("Use at most 40 characters.", "employee_id")
+    if job_title is not None and len(job_title) > 120:
+        raise AccountError("Use at most 120 characters.", "job_title")
+    if employee_id_taken(employee_id, except_user_id=user_id):
+        raise AccountError(
+            f"Another account already has the employee id {employee_id}.", "employee_id"
+        )
+
+
 def create_user(
     email: str,
     name: str,
@@ -83,14 +118,22 @@ def create_user(
     department: str | None = None,
     actor_id: int | None = None,
     judge_password: bool = True,
+    *,
+    employee_id: str | None = None,
+    job_title: str | None = None,
+    hire_date: date | None = None,
 ) -> User:
-    """Create an account; raises AccountError for a taken email or a guessable password.
+    """Create an account; raises AccountError for a taken email or employee id, or a
+    guessable password.
 
     `judge_password=False` skips the strength check (the demo accounts' known password).
     """
     email = normalise_email(email)
+    employee_id = normalise_employee_id(employee_id)
+    job_title = normalise_job_title(job_title)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise AccountError(f"An account with the email {email} already exists.", "email")
+    _check_staff_fields(employee_id, job_title)
     if judge_password:
         check_password(password, (name, email))
     user = User(
@@ -99,6 +142,9 @@ def create_user(
         password_hash=_hash(password),
         department=get_or_create_department(department, actor_id) if department else None,
         role_rows=[UserRole(role=Role(r)) for r in sorted(set(roles))],
+        employee_id=employee_id,
+        job_title=job_title,
+        hire_date=hire_date,
     )
     db.session.add(user)
     db.session.flush()
@@ -211,6 +257,7 @@ def _filtered(stmt, filters: UserFilters):
         stmt = stmt.where(
             User.name.icontains(filters.search, autoescape=True)
             | User.email.icontains(filters.search, autoescape=True)
+            | (User.employee_id == filters.search)
         )
     if filters.department_id == NO_DEPARTMENT:
         stmt = stmt.where(User.department_id.is_(None))
@@ -271,6 +318,10 @@ def _active_admin_ids() -> set[int]:
     return set(db.session.scalars(admins))
 
 
+#: update_user's default for the staff fields: leave them as they are.
+KEEP = object()
+
+
 @dataclass
 class AccountChanges:
     """What an update changed, in words, for the confirmation message."""
@@ -291,11 +342,15 @@ def update_user(
     active: bool,
     managed_department_ids: Iterable[int] = (),
     actor_id: int | None,
+    employee_id: str | None | object = KEEP,
+    job_title: str | None | object = KEEP,
+    hire_date: date | None | object = KEEP,
 ) -> AccountChanges:
     """Apply an admin's edit of an account: every rule is checked before anything changes.
 
-    `department` is a department name (created if new) or None for none. Rules: a unique
-    email; at least one role; departments to manage only for a manager; an admin can neither
+    `department` is a department name (created if new) or None for none; the employee id,
+    job title and hire date are kept unless given. Rules: a unique email and employee id; at
+    least one role; departments to manage only for a manager; an admin can neither
     deactivate themselves nor remove their own admin role; the last active admin stays an
     active admin. Moving the person or (de)activating them refreshes their due dates. One
     audit line per kind of change; the caller commits.
@@ -306,12 +361,16 @@ def update_user(
     roles = {Role(r) for r in roles}
     managed_ids = sorted(set(managed_department_ids))
     department = " ".join(department.split()) if department else None
+    employee_id = user.employee_id if employee_id is KEEP else normalise_employee_id(employee_id)
+    job_title = user.job_title if job_title is KEEP else normalise_job_title(job_title)
+    hire_date = user.hire_date if hire_date is KEEP else hire_date
     if not name:
         raise AccountError("Enter the person's name.", "name")
     if not email:
         raise AccountError("Enter an email address.", "email")
     if email_taken(email, except_user_id=user.id):
         raise AccountError(f"Another account already has the email {email}.", "email")
+    _check_staff_fields(employee_id, job_title, user.id)
     if not roles:
         raise AccountError("Choose at least one role.", "roles")
     if managed_ids and Role.MANAGER not in roles:
@@ -346,6 +405,16 @@ def update_user(
     if email != user.email:
         details.append(f"email {user.email} to {email}")
         user.email = email
+    if employee_id != user.employee_id:
+        details.append(f"employee id {user.employee_id or 'none'} to {employee_id or 'none'}")
+        user.employee_id = employee_id
+    if job_title != user.job_title:
+        details.append(f"job title {user.job_title or 'none'} to {job_title or 'none'}")
+        user.job_title = job_title
+    if hire_date != user.hire_date:
+        before = user.hire_date.isoformat() if user.hire_date else "none"
+        details.append(f"hire date {before} to {hire_date.isoformat() if hire_date else 'none'}")
+        user.hire_date = hire_date
     if details:
         changes.changed.append("details")
         audit.record(actor_id, "user.update", f"user:{user.id}", "; ".join(details))

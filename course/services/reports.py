@@ -93,6 +93,10 @@ class Filters:
     status: Status | None = None
     due_from: date | None = None
     due_to: date | None = None
+    #: Learners with this job title (ignoring case).
+    job_title: str | None = None
+    #: Learners whose name or email contains this, or whose employee id is exactly this.
+    search: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ class ReportRow:
     status: Status
     completed_at: datetime | None
     score: int | None
+    employee_id: str | None = None
+    job_title: str | None = None
+    hire_date: date | None = None
 
     @property
     def label(self) -> str:
@@ -186,7 +193,21 @@ def _assigned(stmt, scope: Scope, filters: Filters):
         stmt = stmt.where(ModuleProgress.due_on >= filters.due_from)
     if filters.due_to is not None:
         stmt = stmt.where(ModuleProgress.due_on <= filters.due_to)
+    if filters.job_title:
+        stmt = stmt.where(func.lower(User.job_title) == filters.job_title.lower())
+    if filters.search:
+        stmt = stmt.where(
+            User.name.icontains(filters.search, autoescape=True)
+            | User.email.icontains(filters.search, autoescape=True)
+            | (User.employee_id == filters.search)
+        )
     return stmt
+
+
+def job_titles(scope: Scope) -> list[str]:
+    """The job titles of the active people in a scope, by name (the report's filter)."""
+    stmt = scope.visible(select(User.job_title).where(User.job_title.is_not(None))).distinct()
+    return list(db.session.scalars(stmt.order_by(User.job_title)))
 
 
 def _recert_values() -> tuple[int, ...]:
@@ -312,6 +333,9 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
             status,
             ModuleProgress.completed_at,
             ModuleProgress.best_score,
+            User.employee_id,
+            User.job_title,
+            User.hire_date,
         )
         .select_from(User)
         .join(ModuleProgress, ModuleProgress.user_id == User.id)
@@ -339,7 +363,10 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
 
 
 def _row(values) -> ReportRow:
-    (uid, name, email, department, module_id, title, due_on, recert, status, done, score) = values
+    (uid, name, email, department, module_id, title, due_on, recert, status, done, score) = values[
+        :11
+    ]
+    employee_id, job_title, hire_date = values[11:]
     return ReportRow(
         learner_id=uid,
         learner_name=name,
@@ -352,6 +379,9 @@ def _row(values) -> ReportRow:
         status=Status(status),
         completed_at=done,
         score=score,
+        employee_id=employee_id,
+        job_title=job_title,
+        hire_date=hire_date,
     )
 
 
@@ -385,8 +415,8 @@ def page(
     return Page([_row(r) for r in rows], total, number, per_page)
 
 
-#: The report's CSV columns (the page shows the same); `csv_row` gives a row's cells.
-CSV_COLUMNS = [
+#: The report page's columns; the CSV has these, then the staff details of STAFF_COLUMNS.
+PAGE_COLUMNS = [
     "Learner",
     "Email",
     "Department",
@@ -397,6 +427,9 @@ CSV_COLUMNS = [
     "Score",
     "Expires on",
 ]
+STAFF_COLUMNS = ["Employee id", "Job title", "Hire date"]
+#: The report's CSV columns; `csv_row` gives a row's cells.
+CSV_COLUMNS = PAGE_COLUMNS + STAFF_COLUMNS
 
 
 def csv_row(r: ReportRow) -> list:
@@ -411,6 +444,9 @@ def csv_row(r: ReportRow) -> list:
         r.completed_at,
         r.score,
         r.expires_on,
+        r.employee_id,
+        r.job_title,
+        r.hire_date,
     ]
 
 
