@@ -1,16 +1,16 @@
-"""Employee id, job title and hire date: on the admin pages, in the report's filters, CSV and API."""
+"""Employee id, job title and hire date: admin pages, the report's filters, CSV and API."""
 
 import csv
 import io
 from datetime import date
 
 import pytest
-from reports.helpers import assign
 from sqlalchemy import select
 
 from course.extensions import db
 from course.models import AuditEvent, Role, User
 from course.services import accounts, tokens
+from reports.helpers import assign
 
 
 @pytest.fixture
