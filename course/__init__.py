@@ -82,11 +82,13 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .author import bp as author_bp
     from .learn import bp as learn_bp
+    from .policies import bp as policies_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(author_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(policies_bp)
 
     from .admin import bp as admin_bp
     from .api import bp as api_bp

@@ -9,6 +9,7 @@ from .models import Role
 #: (endpoint, label, roles that see it); entries whose blueprint is absent are skipped.
 MENU = [
     ("learn.dashboard", "My training", {Role.LEARNER}),
+    ("policies.list_policies", "My policies", {Role.LEARNER}),
     ("author.list_modules", "Studio", {Role.TRAINER, Role.ADMIN}),
     ("reports.show_report", "Reports", {Role.MANAGER, Role.ADMIN}),
     ("admin.list_users", "Admin", {Role.ADMIN}),

@@ -8,7 +8,7 @@ from ..database import begin_writing
 from ..errors import render_error
 from ..extensions import db
 from ..models import AttemptState, Module, ProgressStatus, QuizAttempt
-from ..services import catalog, certificates, practice, progress, quiz, throttle
+from ..services import catalog, certificates, policies, practice, progress, quiz, throttle
 from . import bp
 from .forms import (
     StartQuizForm,
@@ -48,6 +48,7 @@ def show_module(slug):
         attempts=quiz.attempt_history(current_user.id, module.id),
         open_attempt=quiz.open_attempt(current_user.id, module.id),
         certificate=certificates.latest_for(current_user.id, module.id) if completed else None,
+        policy_signed=policies.module_condition(current_user.id, module),
     )
 
 
@@ -61,7 +62,7 @@ class NextStep:
 
 def next_step(module, standing) -> NextStep | None:
     """The first lesson not read, else the quiz if not passed, else the first exercise not
-    passed; None when nothing is left."""
+    passed, else the attached policy if not signed; None when nothing is left."""
     slug = module.slug
     for lesson in module.published.lessons:
         if lesson.key not in standing.read_keys:
@@ -75,6 +76,11 @@ def next_step(module, standing) -> NextStep | None:
             return NextStep(
                 f"Next: {exercise.title}", url_for(".do_exercise", slug=slug, key=exercise.key)
             )
+    if policies.module_condition(current_user.id, module) == [None]:
+        return NextStep(
+            "Next: sign the policy",
+            url_for("policies.sign_policy", policy_id=module.policy_id, module=slug),
+        )
     return None
 
 

@@ -13,6 +13,7 @@ from .content import (
 )
 from .mail import MailAttempt, MailOptOut, MessageState, OutboxMessage
 from .people import ApiToken, Department, Role, SignInAttempt, User, UserRole, UserSession
+from .policy import Policy, PolicyAssignment, PolicySignature, PolicyVersion
 from .progress import (
     AttemptState,
     ExerciseSubmission,
@@ -41,6 +42,10 @@ __all__ = [
     "ModuleProgress",
     "ModuleRevision",
     "OutboxMessage",
+    "Policy",
+    "PolicyAssignment",
+    "PolicySignature",
+    "PolicyVersion",
     "ProgressStatus",
     "Question",
     "QuestionType",

@@ -45,6 +45,11 @@ class Module(db.Model):
     #: Set while the module is retired: hidden from learners and from new assignments, its
     #: revisions and every piece of evidence kept; cleared to bring it back.
     archived_at: Mapped[datetime | None]
+    #: A policy learners sign at the end of the module: completing it requires a signature
+    #: of the policy's current version (services/policies.py).
+    policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("policy.id", ondelete="SET NULL"), index=True
+    )
 
     published: Mapped["ModuleRevision | None"] = relationship(
         foreign_keys=[published_revision_id], post_update=True

@@ -35,6 +35,8 @@ from ..models import (
     Module,
     ModuleProgress,
     OutboxMessage,
+    Policy,
+    PolicySignature,
     ProgressStatus,
     Role,
     User,
@@ -145,6 +147,22 @@ def _certificate_context(message: OutboxMessage, context: dict) -> dict:
     }
 
 
+def _policy_context(message: OutboxMessage, context: dict) -> dict:
+    params = message.params or {}
+    policy = _get(Policy, params.get("policy_id")) if params.get("policy_id") else None
+    if policy is None or policy.current is None:
+        raise mail.Skip("The policy no longer exists.")
+    if policy.resign_since > params.get("version", 0):
+        raise mail.Skip("A later version asked for signatures again.")
+    return {
+        "policy": policy,
+        "title": policy.title,
+        "version": params.get("version"),
+        "reason": params.get("reason", ""),
+        "link": mail.external_url("policies.sign_policy", policy_id=policy.id),
+    }
+
+
 #: Overdue learners listed in a digest; the rest are in the attached CSV.
 DIGEST_NAMES = 25
 
@@ -252,6 +270,14 @@ KINDS: dict[str, Kind] = {
             "you completed a module and a certificate was issued to you.",
             optional=True,
             context=_certificate_context,
+        ),
+        Kind(
+            "policy_resign",
+            "policy signature requests",
+            "Please sign again: {{ title }}, by {{ message.about_on|date_text }}",
+            "you signed an earlier version of this policy and a new version asks everyone "
+            "to sign again. Signature requests cannot be turned off.",
+            context=_policy_context,
         ),
         Kind(
             "digest",
@@ -416,6 +442,28 @@ def retraining_required(module_id: int, version: int, reason: str) -> int:
             User.active.is_(True),
         )
     )
+    return mail.enqueue_from(rows)
+
+
+def policy_resign_required(policy_id: int, version: int, reason: str, due_on: date) -> int:
+    """A message to every active person who signed an older version of the policy, asking
+    them to sign `version` by `due_on`, with the reason. One statement; returns the count."""
+    signers = (
+        select(PolicySignature.user_id)
+        .where(PolicySignature.policy_id == policy_id, PolicySignature.version_number < version)
+        .distinct()
+    )
+    params = {"policy_id": policy_id, "version": version, "reason": reason}
+    rows = select(
+        *_columns(
+            "policy_resign",
+            _key("policy_resign", User.id, literal(policy_id), literal(version)),
+            User.email,
+            User.id,
+            about_on=literal(due_on, Date),
+            params=literal(params, Json),
+        )
+    ).where(User.id.in_(signers), User.active.is_(True))
     return mail.enqueue_from(rows)
 
 

@@ -2,7 +2,8 @@
 
 A module is complete when every lesson of the published revision has been read, the quiz
 has been passed and every exercise has been passed, all counting only evidence from
-revisions at or after the module's `retrain_since`.
+revisions at or after the module's `retrain_since`; and, when a policy is attached to the
+module, the learner has signed its current version (services/policies.py).
 """
 
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from ..models import (
     QuizAttempt,
 )
 from ..models.types import utcnow
-from . import certificates, reports
+from . import certificates, policies, reports
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def standing(user_id: int, module: Module) -> Standing:
     exercise_keys = [exercise.key for exercise in revision.exercises]
     needed = [reads.get(k) for k in lesson_keys] + [exercises.get(k) for k in exercise_keys]
     needed.append(quiz_passed_at)
+    needed += policies.module_condition(user_id, module)  # the attached policy, signed
     complete = all(moment is not None for moment in needed)
     started = bool(reads or exercises or best_score is not None)
     status = (
