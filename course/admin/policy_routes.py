@@ -7,7 +7,7 @@ from ..auth.decorators import role_required
 from ..extensions import db
 from ..models import Policy, Role
 from ..policies.forms import AttachForm, ConfirmForm, PolicyVersionForm, PublishForm
-from ..saving import save
+from ..saving import refuse, save
 from ..services import clock, policies, reports
 from . import bp
 
@@ -53,18 +53,24 @@ def _policy_or_404(policy_id: int) -> Policy:
     return db.get_or_404(Policy, policy_id)
 
 
+def _draft_form(policy: Policy) -> PolicyVersionForm:
+    """The draft's form with its stored values."""
+    draft = policies.draft_of(policy)
+    return PolicyVersionForm(
+        formdata=None,
+        data={
+            "title": draft.title,
+            "body": draft.body_markdown,
+            "effective_on": draft.effective_on,
+            "change_summary": draft.change_summary,
+        },
+    )
+
+
 def _policy_page(policy, form=None, publish_form=None, attach_form=None, status=200):
     draft = policies.draft_of(policy)
     if form is None and draft is not None:
-        form = PolicyVersionForm(
-            formdata=None,
-            data={
-                "title": draft.title,
-                "body": draft.body_markdown,
-                "effective_on": draft.effective_on,
-                "change_summary": draft.change_summary,
-            },
-        )
+        form = _draft_form(policy)
     if attach_form is None:
         attached = [m.id for m in policies.attached_modules(policy.id)]
         attach_form = AttachForm(reports.module_titles(), formdata=None, data={"modules": attached})
@@ -120,21 +126,26 @@ def start_policy_draft(policy_id):
 def publish_policy(policy_id):
     policy = _policy_or_404(policy_id)
     form = PublishForm()
-    if form.validate_on_submit() and (
-        version := save(
-            form,
-            lambda: policies.publish(
+    draft_form = None
+    if form.validate_on_submit():
+        try:
+            version = policies.publish(
                 current_user.id,
                 policy,
                 resign=bool(form.resign.data),
                 due_on=form.due_on.data,
                 reason=form.reason.data or "",
-            ),
-        )
-    ):
-        flash(f"Version {version.number} published.", "success")
-        return redirect(url_for(".edit_policy", policy_id=policy.id))
-    return _policy_page(_policy_or_404(policy_id), publish_form=form, status=422)
+            )
+        except policies.PolicyError as error:
+            policy = _policy_or_404(policy_id)
+            # The summary of changes is the draft's: its refusal goes next to that field.
+            draft_form = _draft_form(policy) if error.field == "change_summary" else None
+            refuse(draft_form or form, error)
+        else:
+            db.session.commit()
+            flash(f"Version {version.number} published.", "success")
+            return redirect(url_for(".edit_policy", policy_id=policy.id))
+    return _policy_page(_policy_or_404(policy_id), form=draft_form, publish_form=form, status=422)
 
 
 @bp.post("/policies/<int:policy_id>/modules")

@@ -8,7 +8,16 @@ shown, the name they typed, the time (UTC), their IP address and browser.
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -112,3 +121,22 @@ class PolicyAssignment(db.Model):
     __table_args__ = (
         CheckConstraint("(department_id IS NULL) <> (user_id IS NULL)", name="policy_one_target"),
     )
+
+
+class EvidenceChangeError(RuntimeError):
+    """An attempt to change or delete a signature or a published policy version."""
+
+
+@event.listens_for(PolicySignature, "before_update")
+@event.listens_for(PolicySignature, "before_delete")
+def _signatures_are_never_changed(mapper, connection, target):
+    raise EvidenceChangeError("A policy signature is never edited or deleted.")
+
+
+@event.listens_for(PolicyVersion, "before_update")
+@event.listens_for(PolicyVersion, "before_delete")
+def _published_versions_are_frozen(mapper, connection, target):
+    published_at = inspect(target).attrs.published_at.history
+    was_published = (published_at.deleted or published_at.unchanged or [None])[0] is not None
+    if was_published:
+        raise EvidenceChangeError("A published policy version is never changed.")

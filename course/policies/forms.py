@@ -12,7 +12,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..services import clock, policies
 
@@ -33,7 +33,7 @@ class PolicyVersionForm(FlaskForm):
         description="Headings, lists, links and emphasis in Markdown; anything else is removed "
         "as in lessons.",
         validators=[
-            DataRequired("Write the policy's text."),
+            DataRequired("Write the text of the policy."),
             Length(max=policies.MAX_BODY),
         ],
         render_kw={"rows": 18},
@@ -61,15 +61,18 @@ class PublishForm(FlaskForm):
         render_kw={"rows": 3},
     )
 
-    def validate_due_on(self, field):
-        if self.resign.data and field.data is None:
-            raise ValidationError("Choose the day by which people must sign again.")
-        if self.resign.data and field.data < clock.today():
-            raise ValidationError("The due date is in the past; choose today or later.")
-
-    def validate_reason(self, field):
-        if self.resign.data and not (field.data or "").strip():
-            raise ValidationError("Say why people must sign again.")
+    def validate(self, extra_validators=None) -> bool:
+        """A due date and a reason are needed only when asking for signatures again."""
+        valid = super().validate(extra_validators)
+        if not self.resign.data:
+            return valid
+        if self.due_on.data is None:
+            self.due_on.errors = ["Choose the day by which people must sign again."]
+        elif self.due_on.data < clock.today():
+            self.due_on.errors = ["The due date is in the past; choose today or later."]
+        if not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, "Say why people must sign again."]
+        return valid and not self.due_on.errors and not self.reason.errors
 
 
 class AttachForm(FlaskForm):

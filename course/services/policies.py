@@ -93,7 +93,7 @@ def _check_text(title: str, body: str) -> tuple[str, str]:
     if len(title) > 200:
         raise PolicyError("The title can have at most 200 characters.", "title")
     if not (body or "").strip():
-        raise PolicyError("Write the policy's text.", "body")
+        raise PolicyError("Write the text of the policy.", "body")
     if len(body) > MAX_BODY:
         raise PolicyError(f"The text can have at most {MAX_BODY:,} characters.", "body")
     return title, body

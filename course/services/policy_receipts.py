@@ -44,7 +44,6 @@ def pdf(signature: PolicySignature) -> bytes:
         ("Signed at", f"{signature.signed_at:%d %B %Y, %H:%M:%S} UTC"),
         ("IP address", signature.ip_address),
         ("Browser", _printable(signature.user_agent) or "(not sent)"),
-        ("SHA-256 of the text shown", signature.text_sha256),
         ("Receipt number", str(signature.id)),
     ]
     for label, value in rows:
@@ -52,6 +51,11 @@ def pdf(signature: PolicySignature) -> bytes:
         doc.cell(55, 7, label)
         doc.set_font(FONT, "", 10)
         doc.multi_cell(0, 7, value, new_x="LMARGIN", new_y="NEXT")
+    # The hash whole on a line of its own, so it can be read (and searched) in one piece.
+    doc.set_font(FONT, "B", 10)
+    doc.cell(0, 7, "SHA-256 of the exact text shown", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font(FONT, "", 9)
+    doc.cell(0, 7, signature.text_sha256, new_x="LMARGIN", new_y="NEXT")
     doc.ln(6)
     doc.set_font(FONT, "", 10)
     doc.multi_cell(

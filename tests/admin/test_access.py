@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Department, OutboxMessage, Role
-from course.services import mail
+from course.services import clock, mail, policies
 
 RULES = rules_of("admin")
 ENDPOINTS = endpoints_of("admin")
@@ -16,15 +16,22 @@ ENDPOINTS = endpoints_of("admin")
 
 @pytest.fixture
 def target(make_user):
-    """A learner in Ward A and a message to them: what the URLs name."""
+    """A learner in Ward A, a message to them and a published policy: what the URLs name."""
     learner = make_user(email="lee@example.org", name="Lee Learner")
+    policy = policies.create(learner.id, "Social media policy", "Be kind.", clock.today())
+    policies.publish(learner.id, policy)
     message_id = mail.enqueue("certificate", learner.email, user_id=learner.id)
     message = db.session.get(OutboxMessage, message_id)
     message.mime = mail.build_mime(
         message, mail.Composed("Hello", "Hello Lee", "<p>Hello Lee</p>"), mail.settings()
     )
     db.session.commit()
-    return {"user_id": learner.id, "department_id": learner.department_id, "message_id": message_id}
+    return {
+        "user_id": learner.id,
+        "department_id": learner.department_id,
+        "message_id": message_id,
+        "policy_id": policy.id,
+    }
 
 
 def test_the_admin_area_has_its_routes():
