@@ -1,7 +1,7 @@
 """Policies, their versions, assignments and signatures; a module's attached policy
 
 Revision ID: ac4aea63de79
-Revises: 9482c544ee72
+Revises: 79fbdae882a7
 Create Date: 2026-11-29 13:41:05.012939
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "ac4aea63de79"
-down_revision = "9482c544ee72"
+down_revision = "79fbdae882a7"
 branch_labels = None
 depends_on = None
 
