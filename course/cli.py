@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -11,7 +12,7 @@ from flask.cli import AppGroup
 from . import config
 from .extensions import db
 from .models import Role
-from .services import accounts, content_io, curriculum, demo
+from .services import accounts, content_io, curriculum, demo, staff_import
 from .services import demo_org as generator
 from .services.refusal import RefusalError
 
@@ -123,3 +124,52 @@ def demo_org(learners, departments, seed, on_production):
         f"departments, {report['assignments']} assignments, {report['progress']} progress rows, "
         f"manager {report['manager']} (password {demo.DEMO_PASSWORD})."
     )
+
+
+@course_cli.command("import-users")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option(
+    "--deactivate-missing",
+    is_flag=True,
+    help="Deactivate active people with an employee id who are not in the file (never admins).",
+)
+@click.option(
+    "--deactivate-limit",
+    type=click.IntRange(0, 100),
+    default=None,
+    help="Safety stop: the most people (percent of those with an employee id) that "
+    "--deactivate-missing may deactivate; default IMPORT_DEACTIVATE_LIMIT_PERCENT.",
+)
+def import_users(file, dry_run, deactivate_missing, deactivate_limit):
+    """Create and update accounts from a staff file (CSV or XLSX), e.g. a nightly HR feed.
+
+    Rows are matched by employee id, else email; refused rows are listed (row, column,
+    reason) and left out; a file that cannot be imported as a whole changes nothing and
+    exits with status 1.
+    """
+    path = Path(file)
+    data = path.read_bytes()
+    try:
+        table = staff_import.read_file(path.name, data)
+        plan = staff_import.preview(
+            table,
+            deactivate_missing=deactivate_missing,
+            deactivate_limit_percent=deactivate_limit,
+        )
+    except staff_import.ImportFileError as error:
+        raise click.ClickException(f"{path.name}: {error}") from None
+    counts = staff_import.count(plan)
+    for refusal in plan.refusals:
+        click.echo(f"row {refusal['row']}, {refusal['column']}: {refusal['reason']}", err=True)
+    if plan.unknown_columns:
+        click.echo(f"Columns not imported (unknown): {', '.join(plan.unknown_columns)}", err=True)
+    figures = ", ".join(f"{value} {name}" for name, value in counts.items())
+    if plan.stopped:
+        raise click.ClickException(plan.stopped)
+    if dry_run:
+        click.echo(f"Dry run, nothing changed: {figures}.")
+        return
+    record = staff_import.store(plan, path.name, data, None, deactivate_missing)
+    _committed(lambda: staff_import.apply(record, None))
+    click.echo(f"Imported as staff import #{record.id}: {figures}.")

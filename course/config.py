@@ -66,6 +66,11 @@ class Defaults:
     MAIL_FILE_DIRECTORY = None
     #: A failed delivery is tried again after 1, 2, 4, ... minutes, at most this many times.
     MAIL_MAX_ATTEMPTS = 8
+    #: Staff import (services/staff_import.py): the largest file the admin page takes, and
+    #: the share (percent) of active people with an employee id that "deactivate people
+    #: missing from the file" may deactivate before its safety stop holds.
+    IMPORT_MAX_BYTES = 16 * 1024 * 1024
+    IMPORT_DEACTIVATE_LIMIT_PERCENT = 10
     #: "argon2id" (services/passwords.py) or a werkzeug method; tests use a cheap one.
     PASSWORD_HASH_METHOD = "argon2id"  # noqa: S105 (a method name, not a password)
 
@@ -108,7 +113,12 @@ def from_environment() -> dict:
         if value := os.environ.get(name):
             key = name.split("_")[-1].lower()
             settings[unit] = timedelta(**{key: _number(name, value)})
-    for name in ("FORWARDED_PROXIES", "SUBMISSIONS_PER_MINUTE"):
+    for name in (
+        "FORWARDED_PROXIES",
+        "SUBMISSIONS_PER_MINUTE",
+        "IMPORT_MAX_BYTES",
+        "IMPORT_DEACTIVATE_LIMIT_PERCENT",
+    ):
         if value := os.environ.get(name):
             settings[name] = _number(name, value)
     if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes"}:

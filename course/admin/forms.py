@@ -1,6 +1,7 @@
 """The admin area's forms: they check what a person typed; the rules live in services.accounts."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -274,3 +275,26 @@ class DepartmentForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class StaffImportForm(FlaskForm):
+    file = FileField(
+        "Staff file",
+        description="CSV (UTF-8, comma or semicolon) or Excel .xlsx. First row: the column "
+        "names employee_id, email, name, department, job_title, hire_date (YYYY-MM-DD), "
+        "roles, active; email and name are required.",
+        validators=[
+            FileRequired("Choose a file."),
+            FileAllowed(["csv", "txt", "xlsx"], "Choose a .csv or .xlsx file."),
+        ],
+    )
+    deactivate_missing = BooleanField(
+        "Deactivate people missing from the file",
+        description="Only for the full staff list from HR: active people with an employee id "
+        "who are not in the file are deactivated (never an admin). The preview lists them; "
+        "a safety stop holds when too many would go.",
+    )
+
+
+class ApplyImportForm(FlaskForm):
+    """Only the CSRF token: the plan itself is kept on the server."""

@@ -12,7 +12,16 @@ from .content import (
     RevisionState,
 )
 from .mail import MailAttempt, MailOptOut, MessageState, OutboxMessage
-from .people import ApiToken, Department, Role, SignInAttempt, User, UserRole, UserSession
+from .people import (
+    ApiToken,
+    Department,
+    Role,
+    SignInAttempt,
+    StaffImport,
+    User,
+    UserRole,
+    UserSession,
+)
 from .policy import Policy, PolicyAssignment, PolicySignature, PolicyVersion
 from .progress import (
     AttemptState,
@@ -53,6 +62,7 @@ __all__ = [
     "RevisionState",
     "Role",
     "SignInAttempt",
+    "StaffImport",
     "User",
     "UserRole",
     "UserSession",

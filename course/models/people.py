@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -131,3 +131,21 @@ class SignInAttempt(db.Model):
         Index("ix_sign_in_attempt_email_at", "email", "attempted_at"),
         Index("ix_sign_in_attempt_addr_at", "remote_addr", "attempted_at"),
     )
+
+
+class StaffImport(db.Model):
+    """A staff file's previewed plan, kept on the server under an unguessable token so the
+    admin's confirmation applies exactly what they were shown (services/staff_import.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    #: SHA-256 of the uploaded bytes, named in the audit lines.
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    deactivate_missing: Mapped[bool] = mapped_column(default=False)
+    #: The plan as JSON: rows to create, update and deactivate, refusals, counts.
+    plan: Mapped[str] = mapped_column(Text)
+    applied_at: Mapped[datetime | None]
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from course.extensions import db
 from course.models import Department, OutboxMessage, Role
-from course.services import clock, mail, policies
+from course.services import clock, mail, policies, staff_import
 
 RULES = rules_of("admin")
 ENDPOINTS = endpoints_of("admin")
@@ -25,12 +25,16 @@ def target(make_user):
     message.mime = mail.build_mime(
         message, mail.Composed("Hello", "Hello Lee", "<p>Hello Lee</p>"), mail.settings()
     )
+    data = b"email,name\nnew@example.org,New Person\n"
+    plan = staff_import.preview(staff_import.read_file("staff.csv", data))
+    preview = staff_import.store(plan, "staff.csv", data, None, False)
     db.session.commit()
     return {
         "user_id": learner.id,
         "department_id": learner.department_id,
         "message_id": message_id,
         "policy_id": policy.id,
+        "token": preview.token,
     }
 
 
