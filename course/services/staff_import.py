@@ -63,6 +63,7 @@ NO_PASSWORD = "!imported: no password set"  # noqa: S105 (matches no password)
 #: Previews not applied within this time must be made again.
 PREVIEW_LIFETIME = timedelta(hours=24)
 IMPORTABLE_ROLES = {Role.LEARNER, Role.TRAINER, Role.MANAGER}
+_IMPORTABLE_NAMES = frozenset(r.value for r in IMPORTABLE_ROLES)
 YES = {"yes", "y", "true", "1", "active"}
 NO = {"no", "n", "false", "0", "inactive"}
 #: Rows per statement when writing (a batch, never a statement per row).
@@ -354,14 +355,7 @@ def _clean(values: dict[str, str]) -> dict:
             )
         out[column] = text or None
     if out["email"]:
-        try:
-            out["email"] = validate_email(
-                out["email"], check_deliverability=False
-            ).normalized.lower()
-        except EmailNotValidError:
-            raise _RowRefusalError(
-                "email", f"{out['email']} is not an email address like name@hospital.org."
-            ) from None
+        out["email"] = _email(out["email"])
     hire = values.get("hire_date", "")
     out["hire_date"] = None
     if hire:
@@ -378,7 +372,7 @@ def _clean(values: dict[str, str]) -> dict:
             raise _RowRefusalError(
                 "roles", "An import never grants the admin role: give it on the account page."
             )
-        unknown = sorted(names - {r.value for r in IMPORTABLE_ROLES})
+        unknown = sorted(names - _IMPORTABLE_NAMES)
         if unknown:
             raise _RowRefusalError(
                 "roles",
@@ -392,6 +386,28 @@ def _clean(values: dict[str, str]) -> dict:
             raise _RowRefusalError("active", f"{active} is not yes or no.")
         out["active"] = active in YES
     return out
+
+
+#: Plain ASCII addresses that email_validator accepts, checked without it (it costs 0.4 ms an
+#: address: 8 s for 20,000 rows); anything else is for email_validator to judge.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63})"
+)
+_SPECIAL_USE = {"arpa", "invalid", "local", "localhost", "onion", "test", "internal", "home"}
+
+
+def _email(text: str) -> str:
+    """The address as stored (lower case); raises _RowRefusalError for one that is not."""
+    plain = _PLAIN_EMAIL.fullmatch(text)
+    if plain and plain[1].lower() not in _SPECIAL_USE and len(text.split("@")[0]) <= 64:
+        return text.lower()
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise _RowRefusalError(
+            "email", f"{text} is not an email address like name@hospital.org."
+        ) from None
 
 
 def preview(

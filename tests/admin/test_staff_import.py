@@ -273,3 +273,22 @@ def test_statements_do_not_grow_with_rows(app, count_queries):
     with count_queries() as applied:
         staff_import.apply(record, None)
     assert len(applied) <= 20
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a@b.org", "Rita.N+tag@Hospital.Example.org", "a..b@x.org", ".a@x.org", "a@-x.org",
+     "a@x.local", "a@x", "a@1.2.3.4", "x@y.co", "ré@x.org", "a b@x.org", "a@x.test"],
+)  # fmt: skip
+def test_the_quick_email_check_agrees_with_email_validator(address):
+    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
+
+    try:
+        expected = validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        expected = None
+    try:
+        found = staff_import._email(address)
+    except staff_import._RowRefusalError:
+        found = None
+    assert found == expected

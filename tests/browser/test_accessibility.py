@@ -26,6 +26,7 @@ from course.services import (
     practice,
     progress,
     quiz,
+    staff_import,
 )
 from course.services.scope import scope_for
 
@@ -89,6 +90,7 @@ ARGUMENT_SAMPLES = {
     "revision": "revision_number",
     "department_id": "department_id",
     "part": "part",
+    "token": "import_token",
 }
 
 
@@ -160,6 +162,14 @@ def samples(live_server):
             user_id, scope, [done.id, opened.id], utcnow().date() + timedelta(days=30),
             department_id=department_id,
         )  # fmt: skip
+        staff = (
+            "employee_id,email,name,department,job_title,hire_date\n"
+            f"A1,{email},Browser Person,Ward Access,Charge Nurse,2026-01-05\n"
+            "A2,new.nurse@example.org,New Nurse,Ward Access,Registered Nurse,\n"
+            "A3,not-an-email,Refused Row,Ward Access,,2026-02-30\n"
+        ).encode()
+        plan = staff_import.preview(staff_import.read_file("staff.csv", staff))
+        preview = staff_import.store(plan, "staff.csv", staff, user_id, False)
         db.session.commit()
         code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == user_id))
         values = {
@@ -179,6 +189,7 @@ def samples(live_server):
             "message_id": db.session.scalar(select(func.min(OutboxMessage.id))),
             "unsubscribe_token": mail.unsubscribe_token(user_id, "certificate"),
             "part": "lessons",
+            "import_token": preview.token,
         }
         db.session.remove()
     return values
