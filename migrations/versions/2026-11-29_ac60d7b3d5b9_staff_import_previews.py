@@ -1,7 +1,7 @@
 """staff import previews
 
 Revision ID: ac60d7b3d5b9
-Revises: 79fbdae882a7
+Revises: ac4aea63de79
 Create Date: 2026-11-29 13:52:36.769116
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "ac60d7b3d5b9"
-down_revision = "79fbdae882a7"
+down_revision = "ac4aea63de79"
 branch_labels = None
 depends_on = None
 
