@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from ..extensions import db
 from ..models import User
+from ..security import MAX_ID
 from ..services import assignments, clock, notifications, reports
 from ..services.scope import Scope, departments
 from ..templating import date_text
@@ -40,7 +41,11 @@ def _int_or_none(value):
 
 
 class ReportFilterForm(FlaskForm):
-    """The report's filters, read from the query string (GET: no CSRF token needed)."""
+    """The report's filters, read from the query string (GET: no CSRF token needed).
+
+    Every query parameter of the report page, its downloads and the API is a field of this
+    form or of a subclass below, so each is refused the same way: a 400 naming the field.
+    """
 
     class Meta:
         csrf = False
@@ -58,18 +63,9 @@ class ReportFilterForm(FlaskForm):
     due_to = DateField("Due to", validators=[Optional()])
     sort = SelectField(
         "Sort by",
-        choices=_choices(
-            [
-                ("learner", "Learner"),
-                ("department", "Department"),
-                ("module", "Module"),
-                ("due", "Due date"),
-                ("status", "Status"),
-                ("completed", "Completed on"),
-                ("score", "Score"),
-            ]
-        ),
+        choices=_choices((c.key, c.heading) for c in reports.COLUMNS if c.sortable),
         default="learner",
+        filters=[lambda value: reports.SORT_ALIASES.get(value, value)],
         validators=[Optional()],
     )
     order = SelectField(
@@ -146,6 +142,30 @@ class ReportFilterForm(FlaskForm):
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+class EvidenceFilterForm(ReportFilterForm):
+    """The evidence download's parameters: the report's filters, or one learner."""
+
+    learner = IntegerField(
+        "Learner",
+        validators=[Optional(), NumberRange(1, MAX_ID, "Not a learner's number.")],
+    )
+
+
+class ApiReportForm(ReportFilterForm):
+    """The API's parameters: the report's filters and the page size."""
+
+    #: The most rows one API page holds.
+    MAX_PER_PAGE = 500
+
+    per_page = IntegerField(
+        "Rows per page",
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_PER_PAGE, f"Enter a number of rows from 1 to {MAX_PER_PAGE}."),
+        ],
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -17,7 +17,6 @@ from ..extensions import db
 from ..models import Role, User
 from ..models.types import utcnow
 from ..saving import save
-from ..security import MAX_ID
 from ..services import (
     accounts,
     assignments,
@@ -32,27 +31,32 @@ from ..services import (
 from ..services.scope import Scope, learner_in_scope, scope_for
 from ..wording import counted
 from . import bp
-from .forms import AssignmentForm, DigestForm, ReportFilterForm, RevokeForm, TokenForm
+from .forms import (
+    AssignmentForm,
+    DigestForm,
+    EvidenceFilterForm,
+    ReportFilterForm,
+    RevokeForm,
+    TokenForm,
+)
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-REPORT_COLUMNS = reports.CSV_COLUMNS
-#: The sort key of each column on screen (None: not sortable); the CSV has the same columns
-#: and the staff details (employee id, job title, hire date) after them.
-HEADINGS = list(
-    zip(
-        ["learner", None, "department", "module", "due", "status", "completed", "score", None],
-        reports.PAGE_COLUMNS,
-        strict=True,
-    )
-)
 
 
 def _scope() -> Scope:
     return scope_for(current_user)
 
 
-def _filter_form(scope) -> ReportFilterForm:
-    return ReportFilterForm(request.args, scope)
+def _filter_form(scope, form_class=ReportFilterForm) -> ReportFilterForm:
+    return form_class(request.args, scope)
+
+
+def _refused(form):
+    """The report page with each refused parameter's message next to its field (400): the
+    page and every download refuse a bad query string the same way."""
+    return render_template(
+        "reports/report.html", form=form, summary=None, page=None, legend=reports.LEGEND
+    ), 400
 
 
 def _sort(form) -> tuple[str, bool]:
@@ -65,9 +69,7 @@ def show_report():
     scope = _scope()
     form = _filter_form(scope)
     if not form.validate():
-        return render_template(
-            "reports/report.html", form=form, summary=None, page=None, legend=reports.LEGEND
-        ), 400
+        return _refused(form)
     filters = form.filters()
     sort, descending = _sort(form)
     now = utcnow()
@@ -84,7 +86,8 @@ def show_report():
         page=page,
         summary=summary,
         legend=reports.LEGEND,
-        headings=HEADINGS,
+        columns=reports.PAGE_COLUMNS,
+        with_learner=[c for c in reports.COLUMNS if c.show == "with learner"],
         reasons=reports.reopened_reasons(page.rows),
         no_departments=scope.department_ids == (),
         printed_at=now,
@@ -105,11 +108,11 @@ def export_report():
     scope = _scope()
     form = _filter_form(scope)
     if not form.validate():
-        abort(400)
+        return _refused(form)
     sort, descending = _sort(form)
-    rows = map(reports.csv_row, reports.iter_rows(scope, form.filters(), sort, descending))
+    rows = reports.table(reports.iter_rows(scope, form.filters(), sort, descending))
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
-    return _csv_response(f"completion-report-{stamp}.csv", csvstream.lines(REPORT_COLUMNS, rows))
+    return _csv_response(f"completion-report-{stamp}.csv", csvstream.lines(reports.COLUMNS, rows))
 
 
 @bp.get("/evidence.csv")
@@ -118,16 +121,12 @@ def export_evidence():
     """Raw evidence (reads, attempts with answers, submissions with findings), for the
     department and module filters, or one learner (?learner=<id>)."""
     scope = _scope()
-    form = _filter_form(scope)
+    form = _filter_form(scope, EvidenceFilterForm)
     if not form.validate():
-        abort(400)
-    learner_id = request.args.get("learner", type=int)
-    if request.args.get("learner") and (
-        learner_id is None
-        or not 0 < learner_id <= MAX_ID
-        or learner_in_scope(scope, learner_id) is None
-    ):
-        abort(404)
+        return _refused(form)
+    learner_id = form.learner.data
+    if learner_id is not None and learner_in_scope(scope, learner_id) is None:
+        abort(404)  # not 403: do not confirm who exists outside the manager's departments
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
     name = f"evidence-learner-{learner_id}-{stamp}.csv" if learner_id else f"evidence-{stamp}.csv"
     return _csv_response(

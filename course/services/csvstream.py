@@ -5,6 +5,8 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
+from .columns import Column, headings, texts
+
 BOM = "\ufeff"
 #: A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -12,7 +14,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value):
     """A value as a CSV cell: numbers stay numbers, text that a spreadsheet would run as a
-    formula gets a leading apostrophe (OWASP's advice), dates become ISO 8601."""
+    formula gets a leading apostrophe (OWASP's advice), dates and datetimes become the two
+    ISO 8601 forms every spreadsheet reads as a date ("2026-03-01", "2026-03-01 14:05:00")."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -29,13 +32,14 @@ def cell(value):
     return text
 
 
-def lines(header: list[str], rows: Iterable[Iterable], batch: int = 500) -> Iterator[str]:
-    """Yield the CSV text in chunks of `batch` rows, starting with the BOM and the header."""
+def lines(columns: list[Column], rows: Iterable[list], batch: int = 500) -> Iterator[str]:
+    """Yield the CSV text in chunks of `batch` rows, starting with the BOM and the headings;
+    `rows` are lists of the columns' values, written as `Column.text` gives them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
-    writer.writerow([cell(h) for h in header])
-    for count, row in enumerate(rows, start=1):
+    writer.writerow([cell(h) for h in headings(columns)])
+    for count, row in enumerate(texts(columns, rows), start=1):
         writer.writerow([cell(v) for v in row])
         if count % batch == 0:
             yield buffer.getvalue()

@@ -24,6 +24,7 @@ from ..models import (
     QuizAttempt,
     User,
 )
+from .columns import Column, Kind
 from .reports import Filters, title_column
 from .scope import Scope
 
@@ -84,19 +85,20 @@ def quiz_answers(attempt) -> list[dict]:
     return result
 
 
+#: The evidence file's columns; `iter_rows` yields their values in this order.
 COLUMNS = [
-    "Learner",
-    "Email",
-    "Department",
-    "Module",
-    "Kind",
-    "Item",
-    "Revision",
-    "At (UTC)",
-    "Score",
-    "Passed",
-    "Answer",
-    "Findings",
+    Column("learner", "Learner"),
+    Column("email", "Email", Kind.EMAIL),
+    Column("department", "Department"),
+    Column("module", "Module"),
+    Column("kind", "Kind"),
+    Column("item", "Item"),
+    Column("revision", "Revision", Kind.NUMBER),
+    Column("at", "At", Kind.MOMENT),
+    Column("score", "Score", Kind.PERCENT),
+    Column("passed", "Passed"),
+    Column("answer", "Answer"),
+    Column("findings", "Findings"),
 ]
 
 

@@ -183,15 +183,13 @@ def _digest_context(message: OutboxMessage, context: dict) -> dict:
     overdue = reports.page(
         scope,
         reports.Filters(department_id=department.id, status=reports.Status.OVERDUE),
-        sort="due",
+        sort="due_on",
         per_page=DIGEST_NAMES,
         now=now,
         counts=summary.counts,
     )
     csv = "".join(
-        csvstream.lines(
-            reports.CSV_COLUMNS, map(reports.csv_row, reports.iter_rows(scope, filters, now=now))
-        )
+        csvstream.lines(reports.COLUMNS, reports.table(reports.iter_rows(scope, filters, now=now)))
     )
     day = message.about_on or clock.today(now)
     return {

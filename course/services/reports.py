@@ -13,11 +13,12 @@ The report is a handful of SQL statements (GROUP BY for the figures, LIMIT/OFFSE
 never a query per learner, so its cost does not grow in statements with the organisation.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from types import SimpleNamespace
 
 from sqlalchemy import Date, DateTime, and_, bindparam, case, false, func, literal, or_, select
 from sqlalchemy.orm import aliased
@@ -35,6 +36,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import clock
+from .columns import Column, Kind, values
 from .scope import Scope
 
 PER_PAGE = 50
@@ -83,8 +85,6 @@ LEGEND = [
 ]
 LABELS = {status: label for status, label, _ in LEGEND}
 
-SORTS = ("learner", "department", "module", "due", "status", "completed", "score")
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -99,32 +99,13 @@ class Filters:
     search: str = ""
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    """One cell of the learners x modules matrix."""
-
-    learner_id: int
-    learner_name: str
-    email: str
-    department: str
-    module_id: int
-    module_title: str
-    due_on: date
-    recert_months: int | None
-    status: Status
-    completed_at: datetime | None
-    score: int | None
-    employee_id: str | None = None
-    job_title: str | None = None
-    hire_date: date | None = None
+class ReportRow(SimpleNamespace):
+    """One cell of the learners x modules matrix: `learner_id`, `module_id`, `recert_months`
+    and a value per column of COLUMNS, by key (`row.status`, `row.due_on`, ...)."""
 
     @property
     def label(self) -> str:
         return LABELS[self.status]
-
-    @property
-    def expires_on(self) -> date | None:
-        return clock.expires_on(self.completed_at, self.recert_months)
 
 
 @dataclass
@@ -316,26 +297,71 @@ def title_column():
     return func.coalesce(ModuleRevision.title, Module.slug)
 
 
+#: The report's columns, in order: the page, the sort choices, the CSV, the XLSX and the API
+#: all read this list. `sql` gets the status rule of the query being built.
+COLUMNS = [
+    Column("learner", "Learner", sql=lambda status: User.name, show="learner"),
+    Column("email", "Email", Kind.EMAIL, sql=lambda status: User.email, sortable=False),
+    Column("department", "Department", sql=lambda status: func.coalesce(Department.name, "")),
+    Column("module", "Module", sql=lambda status: title_column()),
+    Column("due_on", "Due date", Kind.DATE, sql=lambda status: ModuleProgress.due_on),
+    Column("status", "Status", Kind.STATUS, sql=lambda status: status, labels=LABELS),
+    Column(
+        "completed_at", "Completed on", Kind.MOMENT, sql=lambda status: ModuleProgress.completed_at
+    ),
+    Column("score", "Score", Kind.PERCENT, sql=lambda status: ModuleProgress.best_score),
+    Column(
+        "expires_on",
+        "Expires on",
+        Kind.DATE,
+        sortable=False,
+        compute=lambda row: clock.expires_on(row.completed_at, row.recert_months),
+    ),
+    # Staff details: on the page under the learner's name, in the files after the rest.
+    Column(
+        "employee_id",
+        "Employee id",
+        sql=lambda status: User.employee_id,
+        sortable=False,
+        show="with learner",
+    ),
+    Column(
+        "job_title",
+        "Job title",
+        sql=lambda status: User.job_title,
+        sortable=False,
+        show="with learner",
+    ),
+    Column(
+        "hire_date",
+        "Hire date",
+        Kind.DATE,
+        sql=lambda status: User.hire_date,
+        sortable=False,
+        show="files only",
+    ),
+]
+#: The columns with a cell of their own on the page.
+PAGE_COLUMNS = [column for column in COLUMNS if column.show not in ("with learner", "files only")]
+SORTS = tuple(column.key for column in COLUMNS if column.sortable)
+#: Sort values of earlier versions, still taken from bookmarks and API clients.
+SORT_ALIASES = {"due": "due_on", "completed": "completed_at"}
+
+
 def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool, now: datetime):
     recert_values = _recert_values()
     status = _status_rule(recert_values).label("status")
-    title = title_column().label("module_title")
+    selected = {
+        column.key: status if column.key == "status" else column.sql(status).label(column.key)
+        for column in COLUMNS
+        if column.sql is not None
+    }
     stmt = (
         select(
-            User.id,
-            User.name,
-            User.email,
-            func.coalesce(Department.name, "").label("department"),
+            User.id.label("learner_id"),
             ModuleProgress.module_id,
-            title,
-            ModuleProgress.due_on,
             ModuleProgress.recert_months,
-            status,
-            ModuleProgress.completed_at,
-            ModuleProgress.best_score,
-            User.employee_id,
-            User.job_title,
-            User.hire_date,
+            *selected.values(),
         )
         .select_from(User)
         .join(ModuleProgress, ModuleProgress.user_id == User.id)
@@ -346,15 +372,10 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
     stmt = _assigned(stmt, scope, filters)
     if filters.status is not None:
         stmt = stmt.where(status == filters.status.value)
-    keys = {
-        "learner": [User.name],
-        "department": [Department.name, User.name],
-        "module": [title, User.name],
-        "due": [ModuleProgress.due_on, User.name],
-        "status": [status, User.name],
-        "completed": [ModuleProgress.completed_at, User.name],
-        "score": [ModuleProgress.best_score, User.name],
-    }[sort if sort in SORTS else "learner"]
+    sort = SORT_ALIASES.get(sort, sort)
+    keys = [selected[sort if sort in SORTS else "learner"]]
+    if sort != "learner":
+        keys.append(selected["learner"])
     order = [k.desc() if descending else k.asc() for k in keys]
     # Ties broken by ids so pages never repeat or skip a row; for the default order, the
     # learner name index then the progress index deliver rows already sorted.
@@ -363,26 +384,12 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
 
 
 def _row(values) -> ReportRow:
-    (uid, name, email, department, module_id, title, due_on, recert, status, done, score) = values[
-        :11
-    ]
-    employee_id, job_title, hire_date = values[11:]
-    return ReportRow(
-        learner_id=uid,
-        learner_name=name,
-        email=email,
-        department=department,
-        module_id=module_id,
-        module_title=title,
-        due_on=due_on,
-        recert_months=recert,
-        status=Status(status),
-        completed_at=done,
-        score=score,
-        employee_id=employee_id,
-        job_title=job_title,
-        hire_date=hire_date,
-    )
+    row = ReportRow(**values._mapping)
+    row.status = Status(row.status)
+    for column in COLUMNS:
+        if column.compute is not None:
+            setattr(row, column.key, column.compute(row))
+    return row
 
 
 # -- what the pages, exports and API call ------------------------------------------------------
@@ -415,41 +422,6 @@ def page(
     return Page([_row(r) for r in rows], total, number, per_page)
 
 
-#: The report page's columns; the CSV has these, then the staff details of STAFF_COLUMNS.
-PAGE_COLUMNS = [
-    "Learner",
-    "Email",
-    "Department",
-    "Module",
-    "Due date",
-    "Status",
-    "Completed on (UTC)",
-    "Score",
-    "Expires on",
-]
-STAFF_COLUMNS = ["Employee id", "Job title", "Hire date"]
-#: The report's CSV columns; `csv_row` gives a row's cells.
-CSV_COLUMNS = PAGE_COLUMNS + STAFF_COLUMNS
-
-
-def csv_row(r: ReportRow) -> list:
-    """A report row as the cells of CSV_COLUMNS."""
-    return [
-        r.learner_name,
-        r.email,
-        r.department,
-        r.module_title,
-        r.due_on,
-        r.label,
-        r.completed_at,
-        r.score,
-        r.expires_on,
-        r.employee_id,
-        r.job_title,
-        r.hire_date,
-    ]
-
-
 def iter_rows(
     scope: Scope,
     filters: Filters,
@@ -461,8 +433,14 @@ def iter_rows(
     """Every row of the report, fetched `chunk` at a time (a server-side cursor on PostgreSQL)."""
     stmt = _rows_statement(scope, filters, sort, descending, now or utcnow())
     result = db.session.execute(stmt.execution_options(yield_per=chunk))
-    for values in result:
-        yield _row(values)
+    for selected in result:
+        yield _row(selected)
+
+
+def table(rows: Iterable[ReportRow]) -> Iterator[list]:
+    """Each row as the values of COLUMNS, in order: what the CSV and XLSX writers take."""
+    for row in rows:
+        yield values(COLUMNS, row)
 
 
 def summary_statement(scope: Scope, filters: Filters, now: datetime):

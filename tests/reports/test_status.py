@@ -16,7 +16,7 @@ from .helpers import assign, complete, module, pass_quiz
 
 def _statuses(manager, **filters):
     page = reports.page(scope_for(manager), reports.Filters(**filters))
-    return {(r.learner_name, r.module_title): r for r in page.rows}
+    return {(r.learner, r.module): r for r in page.rows}
 
 
 def test_each_status_as_the_legend_defines_it(ward):
@@ -45,7 +45,7 @@ def test_each_status_as_the_legend_defines_it(ward):
 
 def test_learners_of_other_departments_are_not_in_the_report(ward):
     assign(ward["manager"])
-    names = {r.learner_name for r in _statuses(ward["manager"]).values()}
+    names = {r.learner for r in _statuses(ward["manager"]).values()}
     assert names == {"Maya Manager", "Sofía Álvarez", "Jonas Berg"}
     assert _statuses(ward["other_manager"]) == {}
 
@@ -74,7 +74,7 @@ def test_completion_expires_and_a_new_pass_renews_it(ward):
     db.session.execute(update(ModuleProgress).values(completed_at=long_ago))
     db.session.execute(update(QuizAttempt).values(submitted_at=long_ago))
     db.session.commit()
-    row = next(r for r in _statuses(manager).values() if r.learner_name == "Sofía Álvarez")
+    row = next(r for r in _statuses(manager).values() if r.learner == "Sofía Álvarez")
     assert row.status is reports.Status.EXPIRED
     assert reports.assigned_to(learner.id)[module().id].status is reports.Status.EXPIRED
     # A lesson read does not renew; a quiz passed after expiry does, with a new certificate.
@@ -82,7 +82,7 @@ def test_completion_expires_and_a_new_pass_renews_it(ward):
     progress.record_lesson_read(learner.id, mod, mod.published.lessons[0])
     assert db.session.scalar(select(db.func.count()).select_from(Certificate)) == 1
     assert pass_quiz(learner.id) is True
-    row = next(r for r in _statuses(manager).values() if r.learner_name == "Sofía Álvarez")
+    row = next(r for r in _statuses(manager).values() if r.learner == "Sofía Álvarez")
     assert row.status is reports.Status.COMPLETED
     assert db.session.scalar(select(db.func.count()).select_from(Certificate)) == 2
 
