@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from ..database import begin_writing, reads_first
 from ..extensions import db
 from ..navigation import home_url
-from ..services import accounts, sessions, throttle
+from ..services import accounts, audit, sessions, throttle
 from . import bp, devices
 from .forms import SignInForm
 from .redirects import is_safe_url
@@ -34,6 +34,12 @@ def sign_in():
     begin_writing()  # the read transaction ends here: nothing is held while hashing
     if not accounts.password_matches(account, form.password.data):
         throttle.record_failure(email, address, device_id)
+        audit.record(
+            account.id if account else None,
+            "auth.sign_in_failed",
+            f"user:{account.id}" if account else "",
+            f"{email} from {address}"[:500],
+        )
         db.session.commit()
         return render_template("auth/sign_in.html", form=form, error=accounts.GENERIC_FAILURE)
     new_hash = accounts.upgraded_hash(account, form.password.data)
@@ -44,6 +50,7 @@ def sign_in():
     config = current_app.config
     lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["SESSION_LIFETIME"]
     key = sessions.begin(account.id, remember, lifetime)
+    audit.record(account.id, "auth.sign_in", f"user:{account.id}", f"from {address}")
     db.session.commit()
     session.clear()  # nothing of the anonymous session (its CSRF token) carries over
     login_user(load_user(key), remember=remember)
@@ -72,7 +79,10 @@ def sign_out():
     """End this browser's session on the server too: a copy of its cookies stops working."""
     key = session.get("_user_id")
     if key:
+        user_id = current_user.id if current_user.is_authenticated else None  # before it ends
         sessions.end(key)
+        if user_id is not None:
+            audit.record(user_id, "auth.sign_out", f"user:{user_id}", "")
         db.session.commit()
     session.clear()
     logout_user()  # and the remember cookie

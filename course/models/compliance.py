@@ -67,8 +67,11 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(60))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    #: What was done, as "area.verb", e.g. "user.create"; the audit log page filters by it.
+    action: Mapped[str] = mapped_column(String(60), index=True)
     #: What was changed, as "kind:id", e.g. "module:3".
-    subject: Mapped[str] = mapped_column(String(80), default="")
+    subject: Mapped[str] = mapped_column(String(80), default="", index=True)
     summary: Mapped[str] = mapped_column(Text, default="")

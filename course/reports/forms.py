@@ -24,7 +24,7 @@ from wtforms.validators import (
 from ..extensions import db
 from ..models import User
 from ..security import MAX_ID
-from ..services import assignments, clock, notifications, reports
+from ..services import assignments, audit_log, clock, notifications, reports
 from ..services.scope import Scope, departments
 from ..templating import date_text
 
@@ -300,3 +300,54 @@ class DigestForm(FlaskForm):
 
     def choice(self) -> int | None:
         return None if self.weekday.data == "off" else int(self.weekday.data)
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (GET: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    person = SearchField(
+        "Who",
+        description="Part of the name or email of the person who acted.",
+        validators=[Optional(), Length(max=120, message="Use at most 120 characters.")],
+    )
+    action = SelectField("Action", default="", validators=[Optional()])
+    target = StringField(
+        "Target",
+        description="What was changed, e.g. user:12, or a kind alone: user, assignment.",
+        validators=[Optional(), Length(max=80, message="Use at most 80 characters.")],
+    )
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+
+    def __init__(self, formdata, actions: list[str], **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.action.choices = _choices([("", "Any action")] + [(a, a) for a in actions])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end of the range is before its start.")
+
+    def filters(self) -> audit_log.Filters:
+        return audit_log.Filters(
+            person=(self.person.data or "").strip(),
+            action=self.action.data or "",
+            target=(self.target.data or "").strip(),
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+        )
+
+    def query_args(self, **changes) -> dict:
+        """The filters as URL arguments (for pages and the export link)."""
+        args = {
+            "person": (self.person.data or "").strip(),
+            "action": self.action.data or None,
+            "target": (self.target.data or "").strip(),
+            "date_from": self.date_from.data.isoformat() if self.date_from.data else None,
+            "date_to": self.date_to.data.isoformat() if self.date_to.data else None,
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "")}

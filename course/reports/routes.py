@@ -20,6 +20,7 @@ from ..saving import save
 from ..services import (
     accounts,
     assignments,
+    audit_log,
     catalog,
     csvstream,
     evidence,
@@ -33,6 +34,7 @@ from ..wording import counted
 from . import bp
 from .forms import (
     AssignmentForm,
+    AuditFilterForm,
     DigestForm,
     EvidenceFilterForm,
     ReportFilterForm,
@@ -254,3 +256,33 @@ def revoke_token(token_id):
     db.session.commit()
     flash("Token revoked: it no longer opens the API.", "success")
     return redirect(url_for(".show_profile"))
+
+
+@bp.get("/audit")
+@role_required(*MANAGERS)
+def show_audit():
+    """The audit log: every line for admins, a manager's departments' lines for managers."""
+    scope = _scope()
+    form = AuditFilterForm(request.args, audit_log.actions(scope))
+    if not form.validate():
+        return render_template("reports/audit.html", form=form, page=None), 400
+    try:
+        page = audit_log.page(scope, form.filters(), form.page.data or 1)
+    except audit_log.PageOutOfRangeError as error:
+        return render_error(404, str(error))
+    return render_template("reports/audit.html", form=form, page=page)
+
+
+@bp.get("/audit.csv")
+@role_required(*MANAGERS)
+def export_audit():
+    """The audit log as filtered on screen, every page, streamed."""
+    scope = _scope()
+    form = AuditFilterForm(request.args, audit_log.actions(scope))
+    if not form.validate():
+        abort(400)
+    stamp = utcnow().strftime("%Y-%m-%d-%H%M")
+    return _csv_response(
+        f"audit-log-{stamp}.csv",
+        csvstream.lines(audit_log.COLUMNS, audit_log.iter_rows(scope, form.filters())),
+    )

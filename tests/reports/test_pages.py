@@ -25,6 +25,8 @@ def _urls(ward, certificate_code="nothing"):
         "/reports/evidence.csv",
         f"/reports/evidence.csv?learner={learner.id}",
         "/reports/profile",
+        "/reports/audit",
+        "/reports/audit.csv",
     ]
 
 

@@ -1,0 +1,141 @@
+"""Reading the audit trail: the audit log page and its CSV export.
+
+Admins read every line. A manager reads the lines about their departments: the departments
+themselves and the assignments made to them or to their people. A page is two statements
+(the count, the page with each line's actor joined) however many lines there are.
+"""
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import String, cast, func, literal, or_, select
+
+from ..extensions import db
+from ..models import Assignment, AuditEvent, User
+from . import clock
+from .scope import Scope
+
+PER_PAGE = 50
+COLUMNS = ["When (UTC)", "Who", "Who (email)", "Action", "Target", "Details"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The page's filters; empty means any."""
+
+    #: Part of the actor's name or email.
+    person: str = ""
+    action: str = ""
+    #: A target as "kind:id" (user:12), or a kind alone (user).
+    target: str = ""
+    #: Days in the organisation's time zone, both included.
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    id: int
+    at: datetime
+    actor_name: str | None
+    actor_email: str | None
+    action: str
+    subject: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Page:
+    lines: list[Line]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+class PageOutOfRangeError(LookupError):
+    """A page number past the last page."""
+
+
+def _about_scope(scope: Scope):
+    """SQL: the line is about one of the scope's departments or their assignments."""
+    ids = scope.department_ids or (-1,)
+    assignment_subjects = select(literal("assignment:") + cast(Assignment.id, String)).where(
+        or_(
+            Assignment.department_id.in_(ids),
+            Assignment.user_id.in_(select(User.id).where(User.department_id.in_(ids))),
+        )
+    )
+    return or_(
+        AuditEvent.subject.in_([f"department:{d}" for d in ids]),
+        AuditEvent.subject.in_(assignment_subjects),
+    )
+
+
+def _filtered(stmt, scope: Scope, filters: Filters):
+    if not scope.everyone:
+        stmt = stmt.where(_about_scope(scope))
+    if filters.person:
+        stmt = stmt.where(
+            User.name.icontains(filters.person, autoescape=True)
+            | User.email.icontains(filters.person, autoescape=True)
+        )
+    if filters.action:
+        stmt = stmt.where(AuditEvent.action == filters.action)
+    if filters.target:
+        target = filters.target.strip().lower()
+        if ":" in target:
+            stmt = stmt.where(AuditEvent.subject == target)
+        else:
+            stmt = stmt.where(AuditEvent.subject.startswith(f"{target}:", autoescape=True))
+    if filters.date_from is not None:
+        stmt = stmt.where(AuditEvent.at >= clock.start_of_day(filters.date_from))
+    if filters.date_to is not None:
+        stmt = stmt.where(AuditEvent.at < clock.start_of_day(filters.date_to + timedelta(days=1)))
+    return stmt
+
+
+def _lines(scope: Scope, filters: Filters):
+    stmt = select(
+        AuditEvent.id,
+        AuditEvent.at,
+        User.name,
+        User.email,
+        AuditEvent.action,
+        AuditEvent.subject,
+        AuditEvent.summary,
+    ).outerjoin(User, User.id == AuditEvent.actor_id)
+    return _filtered(stmt, scope, filters).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def page(scope: Scope, filters: Filters, number: int = 1, per_page: int = PER_PAGE) -> Page:
+    """One page of lines, newest first; raises PageOutOfRangeError past the last page."""
+    counted = select(func.count(AuditEvent.id)).outerjoin(User, User.id == AuditEvent.actor_id)
+    total = db.session.scalar(_filtered(counted, scope, filters)) or 0
+    result = Page([], total, number, per_page)
+    if number > result.pages:
+        raise PageOutOfRangeError(f"There is no page {number}: these filters give {result.pages}.")
+    rows = db.session.execute(
+        _lines(scope, filters).limit(per_page).offset((number - 1) * per_page)
+    )
+    return Page([Line(*row) for row in rows], total, number, per_page)
+
+
+def iter_rows(scope: Scope, filters: Filters, chunk: int = 1000) -> Iterator[list]:
+    """Every line as CSV cells (COLUMNS), fetched `chunk` at a time."""
+    result = db.session.execute(_lines(scope, filters).execution_options(yield_per=chunk))
+    for _id, at, name, email, action, subject, summary in result:
+        yield [at, name or "(the system)", email, action, subject, summary]
+
+
+def actions(scope: Scope) -> list[str]:
+    """The actions that appear in the lines the scope may read, by name (the filter's list)."""
+    stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    if not scope.everyone:
+        stmt = stmt.where(_about_scope(scope))
+    return list(db.session.scalars(stmt))
