@@ -331,8 +331,9 @@ class AuditFilterForm(FlaskForm):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end of the range is before its start.")
 
-    def filters(self) -> audit_log.Filters:
+    def filters(self, viewer_id: int | None = None) -> audit_log.Filters:
         return audit_log.Filters(
+            viewer_id=viewer_id,
             person=(self.person.data or "").strip(),
             action=self.action.data or "",
             target=(self.target.data or "").strip(),

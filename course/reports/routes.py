@@ -263,11 +263,11 @@ def revoke_token(token_id):
 def show_audit():
     """The audit log: every line for admins, a manager's departments' lines for managers."""
     scope = _scope()
-    form = AuditFilterForm(request.args, audit_log.actions(scope))
+    form = AuditFilterForm(request.args, audit_log.actions(scope, current_user.id))
     if not form.validate():
         return render_template("reports/audit.html", form=form, page=None), 400
     try:
-        page = audit_log.page(scope, form.filters(), form.page.data or 1)
+        page = audit_log.page(scope, form.filters(current_user.id), form.page.data or 1)
     except audit_log.PageOutOfRangeError as error:
         return render_error(404, str(error))
     return render_template("reports/audit.html", form=form, page=page)
@@ -278,11 +278,13 @@ def show_audit():
 def export_audit():
     """The audit log as filtered on screen, every page, streamed."""
     scope = _scope()
-    form = AuditFilterForm(request.args, audit_log.actions(scope))
+    form = AuditFilterForm(request.args, audit_log.actions(scope, current_user.id))
     if not form.validate():
         abort(400)
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
     return _csv_response(
         f"audit-log-{stamp}.csv",
-        csvstream.lines(audit_log.COLUMNS, audit_log.iter_rows(scope, form.filters())),
+        csvstream.lines(
+            audit_log.COLUMNS, audit_log.iter_rows(scope, form.filters(current_user.id))
+        ),
     )

@@ -42,6 +42,8 @@ class Filters:
     #: Days in the organisation's time zone, both included.
     date_from: date | None = None
     date_to: date | None = None
+    #: Who reads the log: a manager also reads their own lines.
+    viewer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,9 @@ class PageOutOfRangeError(LookupError):
     """A page number past the last page."""
 
 
-def _about_scope(scope: Scope):
-    """SQL: the line is about one of the scope's departments or their assignments."""
+def _about_scope(scope: Scope, viewer_id: int | None = None):
+    """SQL: the line is about one of the scope's departments or their assignments, or is the
+    viewer's own (a withdrawn assignment's line names an assignment that is gone)."""
     ids = scope.department_ids or (-1,)
     assignment_subjects = select(literal("assignment:") + cast(Assignment.id, String)).where(
         or_(
@@ -83,12 +86,13 @@ def _about_scope(scope: Scope):
     return or_(
         AuditEvent.subject.in_([f"department:{d}" for d in ids]),
         AuditEvent.subject.in_(assignment_subjects),
+        AuditEvent.actor_id == (viewer_id or -1),
     )
 
 
 def _filtered(stmt, scope: Scope, filters: Filters):
     if not scope.everyone:
-        stmt = stmt.where(_about_scope(scope))
+        stmt = stmt.where(_about_scope(scope, filters.viewer_id))
     if filters.person:
         stmt = stmt.where(
             User.name.icontains(filters.person, autoescape=True)
@@ -142,9 +146,9 @@ def iter_rows(scope: Scope, filters: Filters, chunk: int = 1000) -> Iterator[lis
         yield [at, name or "(the system)", email, action, subject, summary]
 
 
-def actions(scope: Scope) -> list[str]:
+def actions(scope: Scope, viewer_id: int | None = None) -> list[str]:
     """The actions that appear in the lines the scope may read, by name (the filter's list)."""
     stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     if not scope.everyone:
-        stmt = stmt.where(_about_scope(scope))
+        stmt = stmt.where(_about_scope(scope, viewer_id))
     return list(db.session.scalars(stmt))
