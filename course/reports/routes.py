@@ -28,8 +28,10 @@ from ..services import (
     notifications,
     reports,
     tokens,
+    workbook,
 )
 from ..services.scope import Scope, learner_in_scope, scope_for
+from ..templating import time_text
 from ..wording import counted
 from . import bp
 from .forms import (
@@ -96,16 +98,24 @@ def show_report():
     )
 
 
-def _csv_response(filename: str, chunks) -> Response:
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
-    response.headers["Content-Disposition"] = downloads.attachment(filename)
+def _download(kind: str, name: str, columns, rows, title: str, described: list[str]):
+    """`rows` (lists of the columns' values) as a streamed CSV file or an Excel workbook."""
+    if kind == "csv":
+        response = Response(
+            stream_with_context(csvstream.lines(columns, rows)), mimetype="text/csv"
+        )
+    else:
+        printed = f"Downloaded {time_text(utcnow())} by {current_user.name}"
+        body = workbook.write(columns, rows, title, [*described, printed])
+        response = Response(workbook.chunks(body), mimetype=workbook.MIME_TYPE)
+    response.headers["Content-Disposition"] = downloads.attachment(f"{name}.{kind}")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.get("/export.csv")
+@bp.get("/export.<any(csv, xlsx):kind>")
 @role_required(*MANAGERS)
-def export_report():
+def export_report(kind):
     """The report as filtered on screen: same rows (every page), same columns."""
     scope = _scope()
     form = _filter_form(scope)
@@ -114,12 +124,19 @@ def export_report():
     sort, descending = _sort(form)
     rows = reports.table(reports.iter_rows(scope, form.filters(), sort, descending))
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
-    return _csv_response(f"completion-report-{stamp}.csv", csvstream.lines(reports.COLUMNS, rows))
+    return _download(
+        kind,
+        f"completion-report-{stamp}",
+        reports.COLUMNS,
+        rows,
+        "Completion report",
+        form.described(),
+    )
 
 
-@bp.get("/evidence.csv")
+@bp.get("/evidence.<any(csv, xlsx):kind>")
 @role_required(*MANAGERS)
-def export_evidence():
+def export_evidence(kind):
     """Raw evidence (reads, attempts with answers, submissions with findings), for the
     department and module filters, or one learner (?learner=<id>)."""
     scope = _scope()
@@ -127,14 +144,21 @@ def export_evidence():
     if not form.validate():
         return _refused(form)
     learner_id = form.learner.data
-    if learner_id is not None and learner_in_scope(scope, learner_id) is None:
+    learner = learner_in_scope(scope, learner_id) if learner_id is not None else None
+    if learner_id is not None and learner is None:
         abort(404)  # not 403: do not confirm who exists outside the manager's departments
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
-    name = f"evidence-learner-{learner_id}-{stamp}.csv" if learner_id else f"evidence-{stamp}.csv"
-    return _csv_response(
-        name,
-        csvstream.lines(evidence.COLUMNS, evidence.iter_rows(scope, form.filters(), learner_id)),
-    )
+    if learner is not None:
+        name, described = (
+            f"evidence-learner-{learner_id}-{stamp}",
+            [f"Learner: {learner.name} ({learner.email})"],
+        )
+    else:
+        # The evidence follows the department and module filters only.
+        name = f"evidence-{stamp}"
+        described = [d for d in form.described() if d.startswith(("Department:", "Module:"))]
+    rows = evidence.iter_rows(scope, form.filters(), learner_id)
+    return _download(kind, name, evidence.COLUMNS, rows, "Evidence", described)
 
 
 @bp.get("/learners/<int:user_id>")

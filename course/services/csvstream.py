@@ -14,8 +14,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value):
     """A value as a CSV cell: numbers stay numbers, text that a spreadsheet would run as a
-    formula gets a leading apostrophe (OWASP's advice), dates and datetimes become the two
-    ISO 8601 forms every spreadsheet reads as a date ("2026-03-01", "2026-03-01 14:05:00")."""
+    formula gets a leading apostrophe (OWASP's advice), dates and datetimes become ISO 8601
+    ("2026-03-01", "2026-03-01T14:05:00"): the forms LibreOffice's default import reads as a
+    date and a date and time (it leaves "2026-03-01 14:05:00" as text)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -23,7 +24,7 @@ def cell(value):
     if isinstance(value, int | float):
         return value
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)

@@ -5,13 +5,13 @@ choices they picked), exercise submissions (with the answer and the findings) an
 certificates. Nothing here computes a status: that is the report's rule (`reports`).
 """
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ..exercises import message_for_others
+from ..exercises import KINDS, message_for_others
+from ..exercises.findings import ERROR
 from ..extensions import db
 from ..models import (
     AttemptState,
@@ -153,10 +153,13 @@ def iter_rows(
             attempt.submitted_at,
             attempt.score,
             "yes" if attempt.passed else "no",
-            json.dumps({a["prompt"]: a["chosen"] for a in answers}, ensure_ascii=False),
-            json.dumps(
-                {a["prompt"]: "right" if a["correct"] else "wrong" for a in answers},
-                ensure_ascii=False,
+            "\n".join(
+                f"{n}. {a['prompt']}\n{'; '.join(a['chosen']) or '(no answer)'}"
+                for n, a in enumerate(answers, start=1)
+            ),
+            "\n".join(
+                f"Question {n}: {'right' if a['correct'] else 'wrong'}."
+                for n, a in enumerate(answers, start=1)
             ),
         ]
     for name, email, department, title, sub in stream(ExerciseSubmission, ExerciseSubmission):
@@ -171,8 +174,47 @@ def iter_rows(
             sub.submitted_at,
             None,
             "yes" if sub.passed else "no",
-            json.dumps(sub.answer, ensure_ascii=False),
-            "; ".join(
-                f"{f['severity']} {f['field']}: {message_for_others(f)}" for f in sub.findings
-            ),
+            answer_text(sub.kind, sub.answer),
+            findings_text(sub.kind, sub.findings),
         ]
+
+
+def _label(kind: str, path: str | None) -> str:
+    registered = KINDS.get(kind)
+    return registered.field_label(path) if registered else path or "The answer as a whole"
+
+
+def _leaves(value, path: str) -> Iterator[tuple[str, str]]:
+    """(field path, text) of each answered value: lists and groups opened up, in order."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{index}]")
+    elif value is not None:
+        yield path, str(value)
+
+
+def answer_text(kind: str, answer) -> str:
+    """An exercise answer as the learner wrote it, field by field: each field's label, then
+    its text with its own line breaks; fields apart by a blank line."""
+    if not isinstance(answer, dict):
+        return "" if answer is None else str(answer)
+    parts = []
+    for path, text in _leaves(answer, ""):
+        label = _label(kind, path)
+        parts.append(f"{label}:\n{text}" if "\n" in text else f"{label}: {text}")
+    return "\n\n".join(parts)
+
+
+def findings_text(kind: str, findings) -> str:
+    """Findings as sentences, one a line, as the learner page words them for managers:
+    "Fix: Post text: ..." or "Advice: ...", patient information never repeated."""
+    lines = []
+    for finding in findings or []:
+        prefix = "Fix" if finding.get("severity") == ERROR else "Advice"
+        field = finding.get("field")
+        where = f"{_label(kind, field)}: " if field else ""
+        lines.append(f"{prefix}: {where}{message_for_others(finding)}")
+    return "\n".join(lines)

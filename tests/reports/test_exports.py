@@ -2,14 +2,18 @@
 
 import csv
 import io
+import os
+import re
+import shutil
+import subprocess
 
 import pytest
 from sqlalchemy import select
 
 from course.exercises import message_for_others
 from course.extensions import db
-from course.models import ExerciseSubmission, User
-from course.services import csvstream, practice
+from course.models import ExerciseSubmission, ModuleProgress, User
+from course.services import clock, csvstream, practice
 
 from .helpers import assign, catalog, complete
 
@@ -111,3 +115,73 @@ def test_evidence_has_the_learners_answers_next_to_the_findings(ward, client, au
     quiz_row = next(r for r in rows if r[header.index("Kind")] == "quiz attempt")
     assert quiz_row[header.index("Score")] == "100"
     assert "right" in quiz_row[header.index("Findings")]
+
+
+def _csv_with_zone(app, ward, client, auth):
+    app.config["ORGANISATION_TIME_ZONE"] = "Asia/Kolkata"  # +05:30: no date left as it was
+    assign(ward["manager"])
+    complete(ward["learner"].id)
+    auth.sign_in(ward["manager"])
+    return _rows(client.get("/reports/export.csv?status=completed"))
+
+
+def test_every_date_and_time_is_iso_8601_in_the_organisations_zone(app, ward, client, auth):
+    header, row = _csv_with_zone(app, ward, client, auth)
+    assert "Completed on (Asia/Kolkata)" in header
+    progress = db.session.scalar(
+        select(ModuleProgress).where(ModuleProgress.user_id == ward["learner"].id)
+    )
+    local = clock.in_zone(progress.completed_at, clock.zone("Asia/Kolkata"))
+    assert row[header.index("Completed on (Asia/Kolkata)")] == f"{local:%Y-%m-%dT%H:%M:%S}"
+    assert row[header.index("Due date")] == progress.due_on.isoformat()
+    evidence = _rows(client.get(f"/reports/evidence.csv?learner={ward['learner'].id}"))
+    at = evidence[0].index("At (Asia/Kolkata)")
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", r[at]) for r in evidence[1:])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_reads_every_date_column_as_a_date(app, ward, client, auth, tmp_path):
+    """LibreOffice 7.4's default CSV import (as a double-click opens it) finds a date or a date
+    and time in every date column (it leaves "2026-03-01 14:05:00" as text)."""
+    import openpyxl
+
+    _csv_with_zone(app, ward, client, auth)
+    (tmp_path / "report.csv").write_bytes(
+        client.get("/reports/export.csv?status=completed").get_data()
+    )
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path),
+         str(tmp_path / "report.csv")],
+        check=True, capture_output=True, timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    rows = list(openpyxl.load_workbook(tmp_path / "report.xlsx").active.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    cells = dict(zip(header, rows[1], strict=True))
+    for name in ("Due date", "Completed on (Asia/Kolkata)", "Expires on"):
+        if cells[name].value is not None:
+            assert cells[name].is_date, (name, cells[name].value)
+    assert cells["Score"].value == 100
+
+
+def test_evidence_answers_read_as_written_and_findings_as_sentences(ward, client, auth):
+    learner = ward["learner"]
+    assign(ward["manager"])
+    complete(learner.id)
+    module = catalog.published_module("share-information")
+    exercise = module.published.exercises[0]
+    practice.submit(learner.id, module, exercise, {"text": "Line one\nLine two #flu"})
+    auth.sign_in(ward["manager"])
+    rows = _rows(client.get(f"/reports/evidence.csv?learner={learner.id}"))
+    header = rows[0]
+    row = next(r for r in rows if r[header.index("Item")] == exercise.key and "Line one" in r[10])
+    answer = row[header.index("Answer")]
+    assert "{" not in answer
+    assert "\\n" not in answer  # real line breaks, not JSON escapes
+    assert answer.endswith(":\nLine one\nLine two #flu")
+    findings = row[header.index("Findings")].splitlines()
+    assert findings
+    assert all(line.startswith(("Fix: ", "Advice: ")) for line in findings)
+    quiz = next(r for r in rows if r[header.index("Kind")] == "quiz attempt")
+    assert quiz[header.index("Answer")].startswith("1. ")
+    assert quiz[header.index("Findings")].splitlines()[0] == "Question 1: right."

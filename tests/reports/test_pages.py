@@ -22,8 +22,11 @@ def _urls(ward, certificate_code="nothing"):
         "/reports/assignments/new",
         f"/reports/learners/{learner.id}",
         "/reports/export.csv",
+        "/reports/export.xlsx",
         "/reports/evidence.csv",
+        "/reports/evidence.xlsx",
         f"/reports/evidence.csv?learner={learner.id}",
+        f"/reports/evidence.xlsx?learner={learner.id}",
         "/reports/profile",
         "/reports/audit",
         "/reports/audit.csv",
@@ -56,6 +59,7 @@ def test_manager_of_another_department_sees_nothing_of_ward_a(ward, client, auth
     assert "Ward A" not in page
     assert client.get(f"/reports/learners/{learner.id}").status_code == 404
     assert client.get(f"/reports/evidence.csv?learner={learner.id}").status_code == 404
+    assert client.get(f"/reports/evidence.xlsx?learner={learner.id}").status_code == 404
     csv = client.get("/reports/export.csv").get_data(as_text=True)
     assert "Sofía" not in csv
     evidence = client.get("/reports/evidence.csv").get_data(as_text=True)
