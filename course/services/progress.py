@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import certificates, policies, reports
+from .steps import percent
 
 
 @dataclass(frozen=True)
@@ -178,13 +179,12 @@ class ModuleCard:
 
     @property
     def percent(self) -> int:
-        steps = self.lesson_count + self.exercise_count + 1
-        done = min(self.lessons_read, self.lesson_count) + (
-            1 if self.status is ProgressStatus.COMPLETED else 0
+        return percent(
+            self.status is ProgressStatus.COMPLETED,
+            self.lessons_read,
+            self.lesson_count,
+            self.exercise_count,
         )
-        if self.status is ProgressStatus.COMPLETED:
-            return 100
-        return min(99, (100 * done) // steps)
 
 
 def _count_in_revision(part):

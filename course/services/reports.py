@@ -28,6 +28,8 @@ from ..models import (
     Assignment,
     Certificate,
     Department,
+    Exercise,
+    Lesson,
     Module,
     ModuleProgress,
     ModuleRevision,
@@ -35,7 +37,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import clock
+from . import clock, steps
 from .columns import Column, Kind, values
 from .scope import Scope
 
@@ -100,8 +102,8 @@ class Filters:
 
 
 class ReportRow(SimpleNamespace):
-    """One cell of the learners x modules matrix: `learner_id`, `module_id`, `recert_months`
-    and a value per column of COLUMNS, by key (`row.status`, `row.due_on`, ...)."""
+    """One cell of the learners x modules matrix: `learner_id`, `module_id`, the INPUTS and a
+    value per column of COLUMNS, by key (`row.status`, `row.due_on`, ...)."""
 
     @property
     def label(self) -> str:
@@ -307,6 +309,18 @@ COLUMNS = [
     Column("due_on", "Due date", Kind.DATE, sql=lambda status: ModuleProgress.due_on),
     Column("status", "Status", Kind.STATUS, sql=lambda status: status, labels=LABELS),
     Column(
+        "progress",
+        "Progress (%)",
+        Kind.PERCENT,
+        sortable=False,
+        compute=lambda row: steps.percent(
+            row.progress_status is ProgressStatus.COMPLETED,
+            row.lessons_read or 0,
+            row.lesson_count,
+            row.exercise_count,
+        ),
+    ),
+    Column(
         "completed_at", "Completed on", Kind.MOMENT, sql=lambda status: ModuleProgress.completed_at
     ),
     Column("score", "Score", Kind.PERCENT, sql=lambda status: ModuleProgress.best_score),
@@ -341,6 +355,21 @@ COLUMNS = [
         show="files only",
     ),
 ]
+
+
+def _count_in_revision(part):
+    """Lessons or exercises of the row's published revision."""
+    return select(func.count()).where(part.revision_id == ModuleRevision.id).scalar_subquery()
+
+
+#: What computed columns read, selected with the columns under these labels.
+INPUTS = {
+    "recert_months": lambda: ModuleProgress.recert_months,
+    "progress_status": lambda: ModuleProgress.status,
+    "lessons_read": lambda: ModuleProgress.lessons_read,
+    "lesson_count": lambda: _count_in_revision(Lesson),
+    "exercise_count": lambda: _count_in_revision(Exercise),
+}
 #: The columns with a cell of their own on the page.
 PAGE_COLUMNS = [column for column in COLUMNS if column.show not in ("with learner", "files only")]
 SORTS = tuple(column.key for column in COLUMNS if column.sortable)
@@ -360,7 +389,7 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
         select(
             User.id.label("learner_id"),
             ModuleProgress.module_id,
-            ModuleProgress.recert_months,
+            *(sql().label(label) for label, sql in INPUTS.items()),
             *selected.values(),
         )
         .select_from(User)

@@ -3,18 +3,23 @@ embedded font covers, long ones stay on the page, and what the font cannot show 
 
 import io
 import logging
+import subprocess
 import unicodedata
 from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from course.models import Certificate
 from course.services import certificates
 
 MM = 72 / 25.4  # PDF points per millimetre
-BORDER = 10 * MM  # the frame drawn 10 mm inside the A4 landscape page
-PAGE_WIDTH = 297 * MM
+SIDE, TOP = 18 * MM, 12 * MM  # the frame, inside the A4 landscape page's edges
+PAGE_WIDTH, PAGE_HEIGHT = 297 * MM, 210 * MM
+LETTER_WIDTH, LETTER_HEIGHT = 279.4 * MM, 215.9 * MM
+#: What a printer that cannot print to the edge leaves blank on each side (a quarter inch).
+UNPRINTABLE = 6.35 * MM
 
 LONG_NAME = ("Maria-Magdalena Wróbel-Nguyễn Σοφία Дмитриевна " * 3)[:120]
 
@@ -117,8 +122,8 @@ def test_long_name_and_title_stay_inside_the_frame(name, title):
     for x, y, piece in starts:
         # Every line is centred, so starting inside the left edge of the frame means ending
         # inside the right edge too.
-        assert BORDER < x < PAGE_WIDTH / 2, (x, piece)
-        assert y > BORDER + 3 * MM, (y, piece)
+        assert SIDE < x < PAGE_WIDTH / 2, (x, piece)
+        assert y > TOP + 3 * MM, (y, piece)
 
 
 def test_a_short_name_keeps_the_large_size():
@@ -179,3 +184,51 @@ def test_a_name_the_font_can_show_carries_no_notice():
     assert certificates.unprintable("Nguyễn Łukasz Дмитрий Σοφία") == ""
     _, text = _read(_render(_certificate(name="Nguyễn Thị Ánh")))
     assert "cannot show" not in text
+
+
+def _rectangles(reader: PdfReader) -> list[tuple[float, float, float, float]]:
+    """Every rectangle drawn on the page (x, y, width, height, in points)."""
+    page = reader.pages[0]
+    stream = ContentStream(page.get_contents(), reader)
+    return [tuple(float(v) for v in operands) for operands, op in stream.operations if op == b"re"]
+
+
+def test_the_pdf_is_tagged_with_its_language_and_title_shown(tmp_path):
+    data = _render(_certificate(name="Zoë Ångström-Nguyễn"))
+    (tmp_path / "c.pdf").write_bytes(data)
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "c.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Tagged:          yes" in info
+    assert "Title:           Certificate: Meet the experts" in info
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    document = root["/StructTreeRoot"]["/K"].get_object()
+    document = document[0].get_object() if isinstance(document, list) else document
+    roles = [kid.get_object()["/S"] for kid in document["/K"]]
+    assert roles[0] == "/H1"
+    assert roles.count("/P") >= 6  # each line of text is a paragraph, in reading order
+
+
+def test_the_frame_and_text_print_on_a4_and_on_letter():
+    """At actual size on US Letter (centred, 17.6 mm narrower than A4) nothing drawn comes
+    nearer than a quarter inch to the sheet's edge, where printers cannot print."""
+    reader, _ = _read(_render(_certificate(name=LONG_NAME, title="W" * 200)))
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(
+        (PAGE_WIDTH, PAGE_HEIGHT), abs=0.01
+    )
+    cut_x = (PAGE_WIDTH - LETTER_WIDTH) / 2  # cut from each side on Letter
+    cut_y = max(0, (PAGE_HEIGHT - LETTER_HEIGHT) / 2)
+    [(x, y, width, height)] = _rectangles(reader)
+    line = 1.5 * MM / 2  # half the frame's line width lies outside its path
+    for low in (x, PAGE_WIDTH - (x + width)):
+        assert low - line - cut_x >= UNPRINTABLE
+    bottom, top = sorted([y, y + height])  # fpdf2 draws it downwards (a negative height)
+    for low in (bottom, PAGE_HEIGHT - top):
+        assert low - line - cut_y >= UNPRINTABLE
+    for start, _y, piece in _text_starts(reader):
+        assert start - cut_x >= UNPRINTABLE + 10 * MM, piece

@@ -158,3 +158,25 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert clock.add_months(datetime(2027, 1, 31), 1) == datetime(2027, 2, 28)
     assert clock.add_months(datetime(2027, 11, 15), 14) == datetime(2029, 1, 15)
     assert clock.add_months(datetime(2027, 3, 31), -1) == datetime(2027, 2, 28)
+
+
+def test_progress_is_the_dashboards_percent_in_the_page_csv_and_api(ward, client, auth):
+    manager, learner, colleague = ward["manager"], ward["learner"], ward["colleague"]
+    assign(manager)
+    mod = module()
+    progress.record_lesson_read(colleague.id, mod, mod.published.lessons[0])
+    complete(learner.id)
+    db.session.commit()
+    rows = _statuses(manager)
+    title = mod.published.title
+    for person in (manager, learner, colleague):
+        [card] = [c for c in progress.dashboard(person.id) if c.slug == mod.slug]
+        assert rows[(person.name, title)].progress == card.percent
+    assert [rows[(p.name, title)].progress for p in (manager, colleague, learner)][::2] == [0, 100]
+    assert 0 < rows[("Jonas Berg", title)].progress < 100
+    auth.sign_in(manager)
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "Progress (%)" in page
+    csv_text = client.get("/reports/export.csv?q=Jonas").get_data(as_text=True)
+    header, row = [line.split(",") for line in csv_text.lstrip("\ufeff").splitlines()]
+    assert row[header.index("Progress (%)")] == str(rows[("Jonas Berg", title)].progress)
