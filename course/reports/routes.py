@@ -306,9 +306,5 @@ def export_audit():
     if not form.validate():
         abort(400)
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
-    return _csv_response(
-        f"audit-log-{stamp}.csv",
-        csvstream.lines(
-            audit_log.COLUMNS, audit_log.iter_rows(scope, form.filters(current_user.id))
-        ),
-    )
+    rows = audit_log.iter_rows(scope, form.filters(current_user.id))
+    return _download("csv", f"audit-log-{stamp}", audit_log.COLUMNS, rows, "Audit log", [])
