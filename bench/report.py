@@ -1,4 +1,4 @@
-"""Benchmark the managers' report: page, drill-down and CSV export at 1,000 and 10,000 learners.
+"""Benchmark the managers' report: page, drill-down, CSV and XLSX export at 1,000 and 10,000 learners.
 
 Run by hand (never by the tests), e.g.:
 
@@ -103,12 +103,16 @@ def main():
         drill_ms, _ = timed(client, f"/reports/learners/{learner_id}", args.repeat)
         export_ms, _, size, rows = export_peak(client, "/reports/export.csv", trace=False)
         _, peak, _, _ = export_peak(client, "/reports/export.csv")
+        xlsx_ms, _, xlsx_size, _ = export_peak(client, "/reports/export.xlsx", trace=False)
+        _, xlsx_peak, _, _ = export_peak(client, "/reports/export.xlsx")
         print(
             f"{engine_name} {total:>6} learners x 10 modules (built in {build:.1f} s): "
             f"report page {page_ms:.0f} ms ({page_bytes // 1024} KB), "
             f"filtered page {filtered_ms:.0f} ms, drill-down {drill_ms:.0f} ms, "
             f"CSV export {rows} rows {size // 1024} KB in {export_ms:.0f} ms, "
-            f"peak memory {peak / 1e6:.1f} MB",
+            f"peak memory {peak / 1e6:.1f} MB; "
+            f"XLSX export {xlsx_size // 1024} KB in {xlsx_ms:.0f} ms, "
+            f"peak memory {xlsx_peak / 1e6:.1f} MB",
             flush=True,
         )
 

@@ -75,7 +75,13 @@ def write(
             WIDEST, max(NARROWEST, measured + 1)
         )
     header_row = len(described) + 3
+    # Written with the sheet's top, so set before the first row: printed landscape, as wide
+    # as the page, the header row repeated on every page.
     sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     sheet.append([_styled(sheet, clean(title), font=Font(bold=True, size=14))])
     for line in described:
         sheet.append([clean(line)])
@@ -94,10 +100,6 @@ def write(
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     target = tempfile.TemporaryFile()  # noqa: SIM115 (the response reads and closes it)
     workbook.save(target)
     target.seek(0)

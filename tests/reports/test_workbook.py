@@ -69,6 +69,8 @@ def test_the_report_workbook_has_real_numbers_dates_and_a_frozen_filtered_header
         == f"A{number}:{sheet.cell(number, len(header)).column_letter}{number + 63}"
     )
     assert all(cell.font.bold for cell in sheet[number])
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage  # printed as wide as the page
+    assert sheet.page_setup.orientation == "landscape"
     for index, heading in enumerate(header, start=1):
         width = sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width
         assert width >= len(heading), heading
