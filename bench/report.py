@@ -1,4 +1,4 @@
-"""Benchmark the managers' report: page, drill-down, CSV and XLSX export at 1,000 and 10,000 learners.
+"""Benchmark the managers' report: page, drill-down, CSV and XLSX exports at 1,000 and 10,000.
 
 Run by hand (never by the tests), e.g.:
 
