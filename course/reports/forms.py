@@ -352,3 +352,19 @@ class AuditFilterForm(FlaskForm):
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+class ChangeAssignmentForm(FlaskForm):
+    """An assignment's due date and recertification interval."""
+
+    due_on = DateField("Due date", validators=[InputRequired("Choose a due date.")])
+    recert_months = IntegerField(
+        "Recertify every (months)",
+        description="Optional. After this many months a completion expires and is due again; "
+        "leave empty for never.",
+        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120.")],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    """Only the CSRF token: the confirmation page's button."""

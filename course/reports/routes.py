@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Role, User
 from ..models.types import utcnow
 from ..saving import save
+from ..security import MAX_ID
 from ..services import (
     accounts,
     assignments,
@@ -37,11 +38,13 @@ from . import bp
 from .forms import (
     AssignmentForm,
     AuditFilterForm,
+    ChangeAssignmentForm,
     DigestForm,
     EvidenceFilterForm,
     ReportFilterForm,
     RevokeForm,
     TokenForm,
+    WithdrawForm,
 )
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
@@ -308,3 +311,70 @@ def export_audit():
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
     rows = audit_log.iter_rows(scope, form.filters(current_user.id))
     return _download("csv", f"audit-log-{stamp}", audit_log.COLUMNS, rows, "Audit log", [])
+
+
+@bp.get("/assignments")
+@role_required(*MANAGERS)
+def list_assignments():
+    """Every assignment in the manager's departments (all, for admins), newest first."""
+    number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= MAX_ID:
+        abort(404)
+    try:
+        page = assignments.listing(_scope(), number)
+    except assignments.PageOutOfRangeError as error:
+        return render_error(404, str(error))
+    return render_template("reports/assignments.html", page=page)
+
+
+def _assignment(assignment_id: int):
+    row = assignments.assignment_in_scope(_scope(), assignment_id)
+    if row is None:
+        abort(404)  # not 403: do not confirm what exists outside the manager's departments
+    return row
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def edit_assignment(assignment_id):
+    row = _assignment(assignment_id)
+    if request.method == "GET":
+        form = ChangeAssignmentForm(
+            formdata=None, data={"due_on": row.due_on, "recert_months": row.recert_months}
+        )
+    else:
+        form = ChangeAssignmentForm()
+        if form.validate_on_submit() and save(
+            form,
+            lambda: assignments.change(
+                current_user.id,
+                _scope(),
+                assignment_id,
+                form.due_on.data,
+                form.recert_months.data,
+            ),
+        ):
+            flash("Assignment saved: due dates in the report and dashboards follow.", "success")
+            return redirect(url_for(".list_assignments"))
+        row = _assignment(assignment_id)
+    return render_template(
+        "reports/edit_assignment.html", row=row, form=form
+    ), 422 if form.errors else 200
+
+
+@bp.route("/assignments/<int:assignment_id>/withdraw", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def withdraw_assignment(assignment_id):
+    """A page of its own asks first (no JavaScript needed); the POST withdraws."""
+    row = _assignment(assignment_id)
+    form = WithdrawForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        described = save(
+            None, lambda: assignments.withdraw(current_user.id, _scope(), assignment_id)
+        )
+        if described is not None:
+            flash(f"Withdrawn: {described}. Completions and certificates are kept.", "success")
+        return redirect(url_for(".list_assignments"))
+    return render_template("reports/withdraw_assignment.html", row=row, form=form)

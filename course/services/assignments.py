@@ -1,12 +1,14 @@
 """Assignments: managers require published modules of a department or of named learners."""
 
-from datetime import date
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
-from ..models import Assignment, Department, Module, User
+from ..models import Assignment, Department, Module, ModuleRevision, User
 from . import audit, clock, due_dates, notifications
 from .refusal import RefusalError
 from .scope import Scope
@@ -143,3 +145,152 @@ def recent(scope: Scope, limit: int = 20) -> list[Assignment]:
         in_department = select(User.id).where(User.department_id.in_(ids))
         stmt = stmt.where(Assignment.department_id.in_(ids) | Assignment.user_id.in_(in_department))
     return list(db.session.scalars(stmt))
+
+
+# The assignments page: list, change, withdraw ---------------------------------------------------
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """An assignment as the assignments page lists it."""
+
+    id: int
+    module_title: str
+    department: str | None
+    learner: str | None
+    due_on: date
+    recert_months: int | None
+    assigned_by: str | None
+    created_at: datetime
+
+    @property
+    def target(self) -> str:
+        return self.department or self.learner or "?"
+
+
+@dataclass(frozen=True)
+class AssignmentPage:
+    rows: list[AssignmentRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+class PageOutOfRangeError(LookupError):
+    """A page number past the last page."""
+
+
+def _in_scope(stmt, scope: Scope):
+    if scope.everyone:
+        return stmt
+    ids = scope.department_ids or (-1,)
+    in_department = select(User.id).where(User.department_id.in_(ids))
+    return stmt.where(Assignment.department_id.in_(ids) | Assignment.user_id.in_(in_department))
+
+
+def listing(scope: Scope, number: int = 1, per_page: int = PER_PAGE) -> AssignmentPage:
+    """One page of the assignments a scope covers, newest first: two statements."""
+    total = db.session.scalar(_in_scope(select(func.count(Assignment.id)), scope)) or 0
+    result = AssignmentPage([], total, number, per_page)
+    if number > result.pages:
+        raise PageOutOfRangeError(f"There is no page {number}: there are {result.pages}.")
+    learner, assigner = aliased(User), aliased(User)
+    stmt = (
+        select(
+            Assignment.id,
+            func.coalesce(ModuleRevision.title, Module.slug),
+            Department.name,
+            learner.name,
+            Assignment.due_on,
+            Assignment.recert_months,
+            assigner.name,
+            Assignment.created_at,
+        )
+        .join(Module, Module.id == Assignment.module_id)
+        .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
+        .outerjoin(Department, Department.id == Assignment.department_id)
+        .outerjoin(learner, learner.id == Assignment.user_id)
+        .outerjoin(assigner, assigner.id == Assignment.assigned_by_id)
+        .order_by(Assignment.id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    )
+    rows = db.session.execute(_in_scope(stmt, scope))
+    return AssignmentPage([AssignmentRow(*row) for row in rows], total, number, per_page)
+
+
+def assignment_in_scope(scope: Scope, assignment_id: int) -> Assignment | None:
+    """The assignment, if the scope covers it; None otherwise (the caller answers 404)."""
+    return db.session.scalar(
+        _in_scope(select(Assignment).where(Assignment.id == assignment_id), scope)
+    )
+
+
+def _refresh_target(row: Assignment) -> None:
+    if row.department_id is not None:
+        due_dates.refresh_due(department_ids=[row.department_id])
+    else:
+        due_dates.refresh_due(user_ids=[row.user_id])
+
+
+def change(
+    actor_id: int, scope: Scope, assignment_id: int, due_on: date, recert_months: int | None
+) -> Assignment:
+    """Set an assignment's due date and recertification interval; learners' effective due
+    dates follow at once (due_dates.refresh_due). One audit line saying what changed."""
+    row = assignment_in_scope(scope, assignment_id)
+    if row is None:
+        raise AssignmentError("That assignment is not in your departments.")
+    if recert_months is not None and not 1 <= recert_months <= 120:
+        raise AssignmentError(
+            "The recertification interval must be 1 to 120 months.", "recert_months"
+        )
+    if due_on != row.due_on and due_on < clock.today():
+        raise AssignmentError("The due date is in the past; choose today or a later day.", "due_on")
+    changes = []
+    if due_on != row.due_on:
+        changes.append(f"due {row.due_on.isoformat()} to {due_on.isoformat()}")
+        row.due_on = due_on
+    if recert_months != row.recert_months:
+        changes.append(
+            f"recertify every {row.recert_months or 'never'} to {recert_months or 'never'}"
+            + (" months" if recert_months else "")
+        )
+        row.recert_months = recert_months
+    if changes:
+        db.session.flush()
+        _refresh_target(row)
+        audit.record(actor_id, "assignment.update", f"assignment:{row.id}", "; ".join(changes))
+    return row
+
+
+def withdraw(actor_id: int, scope: Scope, assignment_id: int) -> str:
+    """Withdraw an assignment: its learners' pending requirement goes (unless another
+    assignment still reaches them); completions, certificates and evidence stay. Returns
+    what was withdrawn, in words, for the confirmation message."""
+    row = assignment_in_scope(scope, assignment_id)
+    if row is None:
+        raise AssignmentError("That assignment is not in your departments.")
+    title = db.session.scalar(
+        select(func.coalesce(ModuleRevision.title, Module.slug))
+        .select_from(Module)
+        .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
+        .where(Module.id == row.module_id)
+    )
+    whom = row.department.name if row.department else row.user.name
+    described = f"{title} for {whom}, due {row.due_on.isoformat()}"
+    department_id, user_id = row.department_id, row.user_id
+    db.session.delete(row)
+    db.session.flush()
+    if department_id is not None:
+        due_dates.refresh_due(department_ids=[department_id])
+    else:
+        due_dates.refresh_due(user_ids=[user_id])
+    audit.record(actor_id, "assignment.withdraw", f"assignment:{assignment_id}", described)
+    return described

@@ -91,6 +91,7 @@ ARGUMENT_SAMPLES = {
     "department_id": "department_id",
     "part": "part",
     "token": "import_token",
+    "assignment_id": "assignment_id",
 }
 
 
@@ -158,7 +159,7 @@ def samples(live_server):
         progress.record_lesson_read(user_id, opened, opened.published.lessons[0])
         user = db.session.get(User, user_id)
         scope, department_id = scope_for(user), user.department_id
-        assignments.assign(
+        made = assignments.assign(
             user_id, scope, [done.id, opened.id], utcnow().date() + timedelta(days=30),
             department_id=department_id,
         )  # fmt: skip
@@ -190,6 +191,7 @@ def samples(live_server):
             "unsubscribe_token": mail.unsubscribe_token(user_id, "certificate"),
             "part": "lessons",
             "import_token": preview.token,
+            "assignment_id": made[0].id,
         }
         db.session.remove()
     return values

@@ -30,6 +30,7 @@ def _urls(ward, certificate_code="nothing"):
         "/reports/profile",
         "/reports/audit",
         "/reports/audit.csv",
+        "/reports/assignments",
     ]
 
 
