@@ -44,7 +44,13 @@ def time_text(value: datetime | None) -> str:
     return clock.in_zone(value, viewer_zone()).strftime(TIME_FORMAT)
 
 
+def shown(value):
+    """What `{{ value }}` prints: a missing value prints as nothing, never as "None"."""
+    return "" if value is None else value
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.finalize = shown
     app.add_template_filter(date_text, "date_text")
     app.add_template_filter(time_text, "time_text")
     app.add_template_filter(counted, "counted")

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from .. import downloads
 from ..models.types import utcnow
 from ..security import external_url
-from ..services import certificates
+from ..services import certificates, clock
 from ..services.scope import learner_in_scope, scope_for
 from . import bp
 
@@ -12,10 +12,11 @@ from . import bp
 @bp.get("/certificates")
 @login_required
 def list_certificates():
+    held = certificates.of_learner(current_user.id)
     return render_template(
         "certificates/list.html",
-        certificates=certificates.of_learner(current_user.id),
-        is_valid=certificates.is_valid,
+        certificates=held,
+        standings=certificates.standings(held),
         printed_at=utcnow(),
     )
 
@@ -39,14 +40,15 @@ def download_certificate(code):
     response.headers["Content-Type"] = "application/pdf"
     name = downloads.readable_name(certificate.module_title)
     response.headers["Content-Disposition"] = downloads.attachment(
-        f"certificate-{name}-{certificate.issued_at:%Y-%m-%d}.pdf"
+        f"certificate-{name}-{clock.local_date(certificate.issued_at):%Y-%m-%d}.pdf"
     )
     return response
 
 
 @bp.get("/verify/<code>")
 def verify_certificate(code):
-    """Public: name, module, date and validity; nothing else (no email, score, department)."""
+    """Public: name, module, date and standing today; nothing else (no email, score,
+    department, nor the retraining reason)."""
     certificate = certificates.by_code(code)
     if certificate is None:
         return render_template("certificates/verify.html", certificate=None), 404
@@ -54,7 +56,7 @@ def verify_certificate(code):
         render_template(
             "certificates/verify.html",
             certificate=certificate,
-            valid=certificates.is_valid(certificate, utcnow()),
+            standing=certificates.standing(certificate),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex"

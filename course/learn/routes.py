@@ -45,6 +45,7 @@ def show_module(slug):
         module=module,
         revision=module.published,
         standing=standing,
+        card=progress.card(current_user.id, module.id),
         attempts=quiz.attempt_history(current_user.id, module.id),
         open_attempt=quiz.open_attempt(current_user.id, module.id),
         certificate=certificates.latest_for(current_user.id, module.id) if completed else None,

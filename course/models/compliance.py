@@ -32,6 +32,9 @@ class Assignment(db.Model):
     #: Once overdue, a reminder every this many days, at most `overdue_times` times (0: none).
     overdue_every: Mapped[int] = mapped_column(default=7, server_default="7")
     overdue_times: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: Someone who joins the department after the assignment was made is due no earlier than
+    #: this many days after the day they joined.
+    grace_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     module: Mapped[Module] = relationship()

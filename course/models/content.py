@@ -79,6 +79,8 @@ class ModuleRevision(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     change_summary: Mapped[str] = mapped_column(Text, default="")
     requires_retraining: Mapped[bool] = mapped_column(default=False)
+    #: Why this version asked everyone to retrain, as learners read it.
+    retrain_reason: Mapped[str | None] = mapped_column(Text)
 
     module: Mapped[Module] = relationship(foreign_keys=[module_id])
     lessons: Mapped[list["Lesson"]] = relationship(

@@ -41,6 +41,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    #: The organisation's day the learner joined their department: assignments the department
+    #: already had give them a grace period from then (Assignment.grace_days).
+    department_since: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     #: The hospital's staff number, as the HR feed has it; unique when given (bulk import
     #: matches people by it before their email).

@@ -8,7 +8,7 @@ evidence after every event, that dashboards and reports read with one indexed qu
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -95,6 +95,7 @@ class ModuleProgress(db.Model):
     status: Mapped[ProgressStatus] = mapped_column(enum_type(ProgressStatus))
     lessons_read: Mapped[int] = mapped_column(default=0)
     exercises_passed: Mapped[int] = mapped_column(default=0)
+    quiz_passed: Mapped[bool] = mapped_column(default=False, server_default=false())
     best_score: Mapped[int | None]
     started_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime | None]

@@ -196,6 +196,20 @@ class AssignmentForm(FlaskForm):
         description="Optional. After this many months a completion expires and is due again.",
         validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120.")],
     )
+    grace_days = IntegerField(
+        "Newcomers' grace period (days)",
+        default=assignments.DEFAULT_GRACE_DAYS,
+        description="Someone who joins the department later is due no earlier than this many "
+        "days after joining. Empty: 30.",
+        validators=[
+            Optional(),
+            NumberRange(
+                0,
+                assignments.MAX_GRACE_DAYS,
+                f"Enter a number of days from 0 to {assignments.MAX_GRACE_DAYS}.",
+            ),
+        ],
+    )
     remind_before = StringField(
         "Remind before the due date (days)",
         default=assignments.DEFAULT_REMIND_BEFORE.replace(",", ", "),
@@ -234,9 +248,12 @@ class AssignmentForm(FlaskForm):
             raise ValidationError("The due date is in the past; choose today or a later day.")
 
     def schedule(self) -> dict:
-        """The reminder schedule as assignments.assign takes it (empty fields: defaults)."""
+        """The grace period and reminder schedule as assignments.assign takes them (empty
+        fields: defaults)."""
         every, times = self.overdue_every.data, self.overdue_times.data
+        grace = self.grace_days.data
         return {
+            "grace_days": assignments.DEFAULT_GRACE_DAYS if grace is None else grace,
             "remind_before": self.remind_before.data or "",
             "overdue_every": assignments.DEFAULT_OVERDUE_EVERY if every is None else every,
             "overdue_times": assignments.DEFAULT_OVERDUE_TIMES if times is None else times,

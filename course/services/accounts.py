@@ -141,6 +141,7 @@ def create_user(
         name=name.strip(),
         password_hash=_hash(password),
         department=get_or_create_department(department, actor_id) if department else None,
+        department_since=clock.today() if department else None,
         role_rows=[UserRole(role=Role(r)) for r in sorted(set(roles))],
         employee_id=employee_id,
         job_title=job_title,
@@ -471,6 +472,7 @@ def _move(user: User, department: str | None, actor_id: int | None) -> bool:
         f"{target.name if target else 'no department'}",
     )
     user.department = target
+    user.department_since = clock.today() if target else None
     return True
 
 

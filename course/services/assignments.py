@@ -22,6 +22,9 @@ class AssignmentError(RefusalError):
 DEFAULT_REMIND_BEFORE = "7,1"
 DEFAULT_OVERDUE_EVERY = 7
 DEFAULT_OVERDUE_TIMES = 3
+#: Days a newcomer to a department gets to complete what the department was assigned.
+DEFAULT_GRACE_DAYS = 30
+MAX_GRACE_DAYS = 365
 MAX_OVERDUE_TIMES = 10
 MAX_REMIND_BEFORE = 90
 
@@ -51,12 +54,14 @@ def assign(
     remind_before: str = DEFAULT_REMIND_BEFORE,
     overdue_every: int = DEFAULT_OVERDUE_EVERY,
     overdue_times: int = DEFAULT_OVERDUE_TIMES,
+    grace_days: int = DEFAULT_GRACE_DAYS,
 ) -> list[Assignment]:
     """Assign each module to the department, or to each learner; returns the new assignments.
 
     Each learner reached gets a message (notifications.assignments_made); reminders follow
     the schedule: `remind_before` days before the due date (e.g. "7,1"; "" for none), then
-    every `overdue_every` days once overdue, at most `overdue_times` times (0: none).
+    every `overdue_every` days once overdue, at most `overdue_times` times (0: none). Someone
+    who joins the department later is due no earlier than `grace_days` after joining.
 
     The form checks all of this for people; the checks are repeated here because the service
     is the last line before the database (CLI, tests, future callers).
@@ -71,6 +76,8 @@ def assign(
     if recert_months is not None and not 1 <= recert_months <= 120:
         raise AssignmentError("The recertification interval must be 1 to 120 months.")
     remind_before = reminder_days(remind_before)
+    if not 0 <= grace_days <= MAX_GRACE_DAYS:
+        raise AssignmentError(f"The grace period must be 0 to {MAX_GRACE_DAYS} days.")
     if not 1 <= overdue_every <= 90 or not 0 <= overdue_times <= MAX_OVERDUE_TIMES:
         raise AssignmentError(
             f"Overdue reminders: every 1 to 90 days, at most {MAX_OVERDUE_TIMES} times."
@@ -106,6 +113,7 @@ def assign(
                 remind_before=remind_before,
                 overdue_every=overdue_every,
                 overdue_times=overdue_times,
+                grace_days=grace_days,
                 **target,
             )
             db.session.add(row)

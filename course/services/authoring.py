@@ -8,7 +8,7 @@ submissions or certificates: those keep their own snapshots.
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import exercises
@@ -19,9 +19,7 @@ from ..models import (
     Exercise,
     Lesson,
     Module,
-    ModuleProgress,
     ModuleRevision,
-    ProgressStatus,
     Question,
     QuestionType,
     RevisionState,
@@ -29,7 +27,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..wording import counted
-from . import audit, content_io, content_limits, gift, notifications
+from . import audit, content_io, content_limits, gift, notifications, progress
 from .content_io import ChoiceSpec, ContentError
 from .refusal import RefusalError
 from .rendering import render_markdown
@@ -566,9 +564,10 @@ def publish(
     """Make the draft what learners see, and keep the old version as superseded.
 
     With `requires_retraining`, evidence from older versions stops counting
-    (module.retrain_since) and every learner who had completed the module gets it re-opened
-    with `reason` shown on their dashboard and in the manager's report. Attempts, submissions
-    and certificates are never changed.
+    (module.retrain_since): every learner starts the module again, every completion ends, and
+    `reason` is shown wherever the module is. Without it, no one's completion changes (steps
+    are recounted against the new version). Attempts, submissions and certificates are never
+    changed.
     """
     draft = module.draft
     if draft is None:
@@ -593,49 +592,17 @@ def publish(
     module.published, module.draft = draft, None
     db.session.flush()
     line = f"published version {draft.number}: {change_summary} ({what})"
-    reopened = 0
     if requires_retraining and old is not None:
-        module.retrain_since = draft.number
-        module.retrain_reason = reason.strip()
-        notifications.retraining_required(module.id, draft.number, reason.strip())
-        reopened = _reopen(module, reason.strip())
-        line += (
-            f"; requires retraining: {reason.strip()} ({counted(reopened, 'learner')} re-opened)"
-        )
+        reason = reason.strip()
+        draft.retrain_reason = reason
+        module.retrain_since, module.retrain_reason = draft.number, reason
+        notifications.retraining_required(module.id, draft.number, reason)
+        ended = progress.reopen(module, reason)
+        line += f"; requires retraining: {reason} ({counted(ended, 'completion')} ended)"
+    else:
+        progress.recount(module)
     audit.record(actor_id, "module.publish", subject(module), line)
     return draft
-
-
-def _reopen(module: Module, reason: str) -> int:
-    """Bulk-update every learner's summary: older evidence no longer counts (see progress)."""
-    done = db.session.execute(
-        update(ModuleProgress)
-        .where(
-            ModuleProgress.module_id == module.id,
-            ModuleProgress.status == ProgressStatus.COMPLETED,
-        )
-        .values(
-            status=ProgressStatus.IN_PROGRESS,
-            completed_at=None,
-            reopened_reason=reason[:500],
-            lessons_read=0,
-            exercises_passed=0,
-            best_score=None,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    # Those in the middle of it start over too: their reads predate retrain_since.
-    db.session.execute(
-        update(ModuleProgress)
-        .where(
-            ModuleProgress.module_id == module.id,
-            ModuleProgress.status == ProgressStatus.IN_PROGRESS,
-            ModuleProgress.reopened_reason.is_(None),
-        )
-        .values(lessons_read=0, exercises_passed=0, best_score=None)
-        .execution_options(synchronize_session=False)
-    )
-    return done
 
 
 def export_text(module: Module, draft: bool = False) -> str:

@@ -10,7 +10,8 @@ import logging
 import secrets
 import unicodedata
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,10 +20,9 @@ from fpdf import FPDF, ViewerPreferences
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AttemptState, Certificate, Module, QuizAttempt, User
+from ..models import AttemptState, Certificate, Module, ModuleRevision, QuizAttempt, User
 from ..models.types import utcnow
-from . import audit, due_dates, notifications
-from .clock import add_months
+from . import audit, clock, due_dates, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def issue(user_id: int, module: Module, completed_at: datetime, score: int | Non
         module_title=module.published.title,
         score=score,
         issued_at=completed_at,
-        expires_at=add_months(completed_at, months) if months else None,
+        expires_at=_expiry_moment(completed_at, months),
     )
     db.session.add(certificate)
     db.session.flush()
@@ -49,13 +49,19 @@ def issue(user_id: int, module: Module, completed_at: datetime, score: int | Non
     return certificate
 
 
-def renewed_completion(user_id: int, module: Module, completed_at: datetime) -> datetime | None:
-    """When the completion has expired and a quiz was passed after it expired, that moment."""
-    months = due_dates.recert_months_for(user_id, module.id)
+def _expiry_moment(completed_at: datetime, months: int | None) -> datetime | None:
+    """When a completion stops counting, as a stored UTC moment: the start of the
+    organisation's day `clock.expires_on` names, so the certificate, the report and the
+    dashboard agree to the day."""
     if not months:
         return None
-    expired_on = add_months(completed_at, months)
-    if expired_on > utcnow():
+    return clock.start_of_day(clock.expires_on(completed_at, months))
+
+
+def renewed_completion(user_id: int, module: Module, completed_at: datetime) -> datetime | None:
+    """When the completion has expired and a quiz was passed after it expired, that moment."""
+    expired_on = _expiry_moment(completed_at, due_dates.recert_months_for(user_id, module.id))
+    if expired_on is None or expired_on > utcnow():
         return None
     return db.session.scalar(
         select(func.max(QuizAttempt.submitted_at)).where(
@@ -75,8 +81,64 @@ def by_code(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
-def is_valid(certificate: Certificate, now: datetime | None = None) -> bool:
-    return certificate.expires_at is None or certificate.expires_at > (now or utcnow())
+@dataclass(frozen=True)
+class Standing:
+    """A certificate's standing today, as My certificates and the public verify page state it.
+
+    state: "valid" (until `on`, or for good when `on` is None), "expired" (on `on`), or
+    "superseded" (on `on`, the day a version requiring retraining was published; `reason` is
+    that version's reason). Dates are the organisation's calendar dates.
+    """
+
+    state: str
+    on: date | None = None
+    reason: str | None = None
+
+
+def standings(certificates: list[Certificate], now: datetime | None = None) -> dict[int, Standing]:
+    """certificate id -> its standing at `now`: one query for the retraining versions."""
+    now = now or utcnow()
+    module_ids = {c.module_id for c in certificates}
+    retrainings = db.session.execute(
+        select(
+            ModuleRevision.module_id,
+            ModuleRevision.number,
+            ModuleRevision.published_at,
+            ModuleRevision.retrain_reason,
+        )
+        .where(
+            ModuleRevision.module_id.in_(module_ids or [-1]),
+            ModuleRevision.requires_retraining.is_(True),
+            ModuleRevision.published_at.is_not(None),
+        )
+        .order_by(ModuleRevision.number)
+    ).all()
+    found = {}
+    for certificate in certificates:
+        ended = next(
+            (
+                (published_at, reason)
+                for module_id, number, published_at, reason in retrainings
+                if module_id == certificate.module_id
+                and number > certificate.revision_number
+                and published_at <= now
+            ),
+            None,
+        )
+        expires_at = certificate.expires_at
+        if ended and (expires_at is None or ended[0] < expires_at):
+            found[certificate.id] = Standing("superseded", clock.local_date(ended[0]), ended[1])
+        elif expires_at is not None and expires_at <= now:
+            found[certificate.id] = Standing("expired", clock.local_date(expires_at))
+        else:
+            on = clock.local_date(expires_at) if expires_at is not None else None
+            found[certificate.id] = Standing("valid", on)
+    return found
+
+
+def standing(certificate: Certificate, now: datetime | None = None) -> Standing:
+    """One certificate's standing at `now` (see Standing)."""
+    return standings([certificate], now)[certificate.id]
 
 
 def of_learner(user_id: int) -> list[Certificate]:
@@ -227,11 +289,12 @@ def pdf(certificate: Certificate, verify_url: str) -> bytes:
     with _tagged(doc, "P"):
         _fitted(doc, title, 20, SMALLEST["title"], 12)
     doc.set_font(FONT, "", 14)
-    lines = [f"Completed on {certificate.issued_at:%d %B %Y}"]
+    # Dates as the organisation's calendar has them (stored UTC).
+    lines = [f"Completed on {clock.local_date(certificate.issued_at):%d %B %Y}"]
     if certificate.score is not None:
         lines.append(f"Quiz score {certificate.score}%")
     if certificate.expires_at:
-        lines.append(f"Valid until {certificate.expires_at:%d %B %Y}")
+        lines.append(f"Valid until {clock.local_date(certificate.expires_at):%d %B %Y}")
     doc.ln(6)
     with _tagged(doc, "P"):
         doc.cell(0, 9, " · ".join(lines), align="C", new_x="LMARGIN", new_y="NEXT")

@@ -8,12 +8,34 @@ row, where the report's status rule reads it.
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, literal, or_, select, true, union_all, update
+from sqlalchemy import Date, and_, case, delete, func, literal, or_, select, true, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from ..extensions import db
 from ..models import Assignment, ModuleProgress, ProgressStatus, User
+
+
+class days_after(FunctionElement):  # noqa: N801 (an SQL function's name)
+    """SQL: the date `days` days after the date `day` (both columns or values)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "days_after"
+
+
+@compiles(days_after, "sqlite")
+def _days_after_sqlite(element, compiler, **kw):
+    day, days = element.clauses
+    return f"date({compiler.process(day, **kw)}, '+' || {compiler.process(days, **kw)} || ' days')"
+
+
+@compiles(days_after, "postgresql")
+def _days_after_postgresql(element, compiler, **kw):
+    day, days = element.clauses
+    return f"(CAST({compiler.process(day, **kw)} AS DATE) + {compiler.process(days, **kw)})"
 
 
 def refresh_due(
@@ -21,13 +43,15 @@ def refresh_due(
 ) -> None:
     """Copy each learner's effective assignment onto their ModuleProgress rows.
 
-    For every (learner, module) their own or their department's assignments reach: the earliest
-    due date and the shortest recertification interval (none: a completion never expires),
-    creating a not-started row where the learner has none. Rows no longer assigned get NULLs.
-    Call it after anything that changes who is assigned what: an assignment created or
-    removed, a learner created or moved to another department. Learners: those in user_ids or
-    in department_ids; everyone when neither is given. Set-based (three statements, however
-    many learners); the caller commits.
+    For every (learner, module) their own or their department's assignments reach: the
+    earliest due date and the shortest recertification interval (none: a completion never
+    expires), creating a not-started row where the learner has none. A department's
+    assignment made before the learner joined it is due no earlier than its `grace_days`
+    after the day they joined. Rows no longer assigned get NULLs. Call it after anything that
+    changes who is assigned what: an assignment created or removed, a learner created or
+    moved to another department. Learners: those in user_ids or in department_ids; everyone
+    when neither is given. Set-based (three statements, however many learners); the caller
+    commits.
     """
     who = []
     if user_ids is not None:
@@ -35,11 +59,17 @@ def refresh_due(
     if department_ids is not None:
         who.append(User.department_id.in_(list(department_ids) or [-1]))
     learners = select(User.id).where(or_(*who)) if who else select(User.id)
+    # Someone who joined the department after the assignment was made gets a grace period.
+    joined_later = User.department_since > func.date(Assignment.created_at)
+    with_grace = days_after(User.department_since, Assignment.grace_days)
     through_department = (
         select(
             User.id.label("user_id"),
             Assignment.module_id,
-            Assignment.due_on,
+            case(
+                (and_(joined_later, with_grace > Assignment.due_on), with_grace),
+                else_=Assignment.due_on,
+            ).label("due_on"),
             Assignment.recert_months,
         )
         .join(Assignment, Assignment.department_id == User.department_id)

@@ -3,13 +3,16 @@
 A module is complete when every lesson of the published revision has been read, the quiz
 has been passed and every exercise has been passed, all counting only evidence from
 revisions at or after the module's `retrain_since`; and, when a policy is attached to the
-module, the learner has signed its current version (services/policies.py).
+module, the learner has signed its current version (services/policies.py). The learner's
+ModuleProgress row holds the result (status, completion, steps done) and every page, export
+and the API read it: `percent` is the one progress figure, `refresh` the one writer of a
+learner's row, `reopen` and `recount` the set-based writers a publication uses.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,15 +35,37 @@ from .steps import percent
 
 
 @dataclass(frozen=True)
-class Standing:
-    """What a learner has done in one module, as its pages show it."""
+class Evidence:
+    """What counts of a learner's evidence in a module's published revision."""
 
     read_keys: frozenset[str]
     passed_exercise_keys: frozenset[str]
     best_score: int | None
     quiz_passed_at: datetime | None
+    #: Every step done: the moment the last one was, else None.
+    complete_at: datetime | None
+    started: bool
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A learner's standing in one module: the counted evidence (which steps are done) and the
+    summary row's status, the one every page shows."""
+
+    evidence: Evidence
     status: ProgressStatus
     completed_at: datetime | None
+    reopened_reason: str | None
+
+    @property
+    def completed(self) -> bool:
+        return self.status is ProgressStatus.COMPLETED
+
+    # The evidence's parts, as the learner's pages read them.
+    read_keys = property(lambda self: self.evidence.read_keys)
+    passed_exercise_keys = property(lambda self: self.evidence.passed_exercise_keys)
+    best_score = property(lambda self: self.evidence.best_score)
+    quiz_passed_at = property(lambda self: self.evidence.quiz_passed_at)
 
 
 def record_lesson_read(user_id: int, module: Module, lesson: Lesson) -> None:
@@ -89,70 +114,160 @@ _FIRST_PASSES = (
 )
 
 
-def standing(user_id: int, module: Module) -> Standing:
-    """Derive the learner's standing from the evidence (three indexed queries)."""
+def evidence(user_id: int, module: Module) -> Evidence:
+    """The learner's counted evidence in the published revision (three indexed queries)."""
     revision = module.published
-    evidence = {"user_id": user_id, "module_id": module.id, "since": module.retrain_since}
-    reads = dict(db.session.execute(_FIRST_READS, evidence).all())
-    best_score, quiz_passed_at = db.session.execute(_QUIZ_RESULT, evidence).one()
-    exercises = dict(db.session.execute(_FIRST_PASSES, evidence).all())
+    where = {"user_id": user_id, "module_id": module.id, "since": module.retrain_since}
+    reads = dict(db.session.execute(_FIRST_READS, where).all())
+    best_score, quiz_passed_at = db.session.execute(_QUIZ_RESULT, where).one()
+    passes = dict(db.session.execute(_FIRST_PASSES, where).all())
     lesson_keys = [lesson.key for lesson in revision.lessons]
     exercise_keys = [exercise.key for exercise in revision.exercises]
-    needed = [reads.get(k) for k in lesson_keys] + [exercises.get(k) for k in exercise_keys]
+    needed = [reads.get(k) for k in lesson_keys] + [passes.get(k) for k in exercise_keys]
     needed.append(quiz_passed_at)
     needed += policies.module_condition(user_id, module)  # the attached policy, signed
-    complete = all(moment is not None for moment in needed)
-    started = bool(reads or exercises or best_score is not None)
-    status = (
-        ProgressStatus.COMPLETED
-        if complete
-        else ProgressStatus.IN_PROGRESS
-        if started
-        else ProgressStatus.NOT_STARTED
-    )
-    return Standing(
+    return Evidence(
         read_keys=frozenset(k for k in reads if k in lesson_keys),
-        passed_exercise_keys=frozenset(k for k in exercises if k in exercise_keys),
+        passed_exercise_keys=frozenset(k for k in passes if k in exercise_keys),
         best_score=best_score,
         quiz_passed_at=quiz_passed_at,
-        status=status,
-        completed_at=max(needed) if complete else None,
+        complete_at=max(needed) if all(m is not None for m in needed) else None,
+        started=bool(reads or passes or best_score is not None),
+    )
+
+
+def standing(user_id: int, module: Module) -> Standing:
+    """The learner's counted evidence with the status their summary row holds."""
+    row = db.session.get(ModuleProgress, (user_id, module.id))
+    return Standing(
+        evidence=evidence(user_id, module),
+        status=row.status if row else ProgressStatus.NOT_STARTED,
+        completed_at=row.completed_at if row else None,
+        reopened_reason=row.reopened_reason if row else None,
     )
 
 
 def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) -> bool:
-    """Recompute the learner's summary row; True when this event completed the module."""
+    """Bring the learner's summary row up to date with their evidence; True when this event
+    completed the module (or renewed an expired completion).
+
+    A completion is kept: a later version that adds steps, or passing again, never ends it.
+    Only a publication requiring retraining (`reopen`) ends one; expiry is read off it by the
+    report's status rule, and the quiz passed after expiry renews it here.
+    """
     now = utcnow()
-    current = standing(user_id, module)
+    found = evidence(user_id, module)
     row = db.session.get(ModuleProgress, (user_id, module.id))
     if row is None:
         row = ModuleProgress(user_id=user_id, module_id=module.id, started_at=now)
         db.session.add(row)
-    was_complete = row.status is ProgressStatus.COMPLETED
-    row.status = current.status
-    row.lessons_read = len(current.read_keys)
-    row.exercises_passed = len(current.passed_exercise_keys)
-    row.best_score = current.best_score
+    row.lessons_read = len(found.read_keys)
+    row.exercises_passed = len(found.passed_exercise_keys)
+    row.quiz_passed = found.quiz_passed_at is not None
+    row.best_score = found.best_score
     row.last_activity_at = now
     row.started_at = row.started_at or now
     if last_lesson_key:
         row.last_lesson_key = last_lesson_key
-    newly_completed = current.status is ProgressStatus.COMPLETED and not was_complete
-    completed_at = current.completed_at
-    if was_complete and current.status is ProgressStatus.COMPLETED:
-        # An expired completion is renewed by a quiz passed after it expired.
-        renewed_at = certificates.renewed_completion(user_id, module, row.completed_at)
-        if renewed_at is not None:
-            newly_completed, completed_at = True, renewed_at
-    if newly_completed:
-        row.completed_at = completed_at
-        certificates.issue(user_id, module, completed_at, current.best_score)
-        row.completed_revision = module.published.number
+    completed_at = None
+    if row.status is ProgressStatus.COMPLETED and row.completed_at is not None:
+        completed_at = certificates.renewed_completion(user_id, module, row.completed_at)
+    elif found.complete_at is not None:
+        completed_at = found.complete_at
+        row.status = ProgressStatus.COMPLETED
         row.reopened_reason = None
-    elif current.status is not ProgressStatus.COMPLETED:
-        row.completed_at = None
+    else:
+        row.status = ProgressStatus.IN_PROGRESS if found.started else ProgressStatus.NOT_STARTED
+    if completed_at is not None:
+        row.completed_at = completed_at
+        row.completed_revision = module.published.number
+        certificates.issue(user_id, module, completed_at, found.best_score)
     db.session.flush()
-    return newly_completed
+    return completed_at is not None
+
+
+def reopen(module: Module, reason: str) -> int:
+    """A publication requiring retraining: every learner of the module starts again (older
+    evidence no longer counts, see `_counting`), with `reason` shown wherever the module is.
+    Set-based; returns how many completions this ended. Evidence and certificates are kept."""
+    mine = ModuleProgress.module_id == module.id
+    ended = db.session.scalar(
+        select(func.count()).where(mine, ModuleProgress.completed_at.is_not(None))
+    )
+    db.session.execute(
+        update(ModuleProgress)
+        .where(mine)
+        .values(
+            status=ProgressStatus.NOT_STARTED,
+            lessons_read=0,
+            exercises_passed=0,
+            quiz_passed=False,
+            best_score=None,
+            completed_at=None,
+            completed_revision=None,
+            reopened_reason=reason[:500],
+        )
+        .execution_options(synchronize_session=False)
+    )
+    _expire_loaded_rows()
+    return ended
+
+
+def recount(module: Module) -> None:
+    """A publication without retraining: recount each learner's steps against the new version
+    (lessons or exercises may have come or gone). Statuses, completions and evidence stay.
+    Set-based: one UPDATE, however many learners."""
+    revision = module.published
+    lesson_keys = [lesson.key for lesson in revision.lessons] or [""]
+    exercise_keys = [exercise.key for exercise in revision.exercises] or [""]
+
+    def counted(model, *conditions):
+        return (
+            model.user_id == ModuleProgress.user_id,
+            model.module_id == module.id,
+            model.revision_number >= module.retrain_since,
+            *conditions,
+        )
+
+    reads = select(func.count(func.distinct(LessonRead.lesson_key))).where(
+        *counted(LessonRead, LessonRead.lesson_key.in_(lesson_keys))
+    )
+    passes = select(func.count(func.distinct(ExerciseSubmission.exercise_key))).where(
+        *counted(
+            ExerciseSubmission,
+            ExerciseSubmission.passed.is_(True),
+            ExerciseSubmission.exercise_key.in_(exercise_keys),
+        )
+    )
+    quiz_passed = (
+        select(QuizAttempt.id)
+        .where(
+            *counted(
+                QuizAttempt,
+                QuizAttempt.state == AttemptState.SUBMITTED,
+                QuizAttempt.passed.is_(True),
+            )
+        )
+        .exists()
+    )
+    db.session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.module_id == module.id)
+        .values(
+            lessons_read=reads.scalar_subquery(),
+            exercises_passed=passes.scalar_subquery(),
+            quiz_passed=quiz_passed,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    _expire_loaded_rows()
+
+
+def _expire_loaded_rows() -> None:
+    """Loaded rows would keep the values a bulk statement replaced."""
+    for instance in list(db.session.identity_map.values()):
+        if isinstance(instance, ModuleProgress):
+            db.session.expire(instance)
 
 
 @dataclass(frozen=True)
@@ -167,6 +282,8 @@ class ModuleCard:
     exercise_count: int
     status: ProgressStatus
     lessons_read: int
+    exercises_passed: int
+    quiz_passed: bool
     best_score: int | None
     completed_at: datetime | None
     reopened_reason: str | None
@@ -178,12 +295,23 @@ class ModuleCard:
         return self.due is not None and self.due.status.value in ("overdue", "expired")
 
     @property
+    def expired(self) -> bool:
+        return self.due is not None and self.due.status.value == "expired"
+
+    @property
+    def done(self) -> bool:
+        """Completed and not expired: what "You have completed N modules" counts."""
+        return self.status is ProgressStatus.COMPLETED and not self.expired
+
+    @property
     def percent(self) -> int:
         return percent(
-            self.status is ProgressStatus.COMPLETED,
             self.lessons_read,
             self.lesson_count,
+            self.exercises_passed,
             self.exercise_count,
+            self.quiz_passed,
+            self.status is ProgressStatus.COMPLETED,
         )
 
 
@@ -210,6 +338,8 @@ def _dashboard_statement():
             _count_in_revision(Exercise),
             ModuleProgress.status,
             ModuleProgress.lessons_read,
+            ModuleProgress.exercises_passed,
+            ModuleProgress.quiz_passed,
             ModuleProgress.best_score,
             ModuleProgress.completed_at,
             ModuleProgress.reopened_reason,
@@ -226,14 +356,26 @@ def _dashboard_statement():
 
 
 _DASHBOARD = _dashboard_statement()  # built once: building costs more than running it
+_ONE_CARD = _DASHBOARD.where(Module.id == bindparam("module_id"))
 
 
 def dashboard(user_id: int) -> list[ModuleCard]:
     """Every published module with the learner's standing, assigned ones first with their due
     dates: three queries, however many modules."""
-    rows = db.session.execute(_DASHBOARD, {"user_id": user_id}).all()
+    cards = _cards(db.session.execute(_DASHBOARD, {"user_id": user_id}), user_id)
+    # Assigned modules first, soonest due first; the rest keep the curriculum's order.
+    return sorted(cards, key=lambda c: (c.due is None, c.due.due_on if c.due else date.min))
+
+
+def card(user_id: int, module_id: int) -> ModuleCard | None:
+    """One module as the dashboard shows it, for the module's own page to say the same."""
+    rows = db.session.execute(_ONE_CARD, {"user_id": user_id, "module_id": module_id})
+    return next(iter(_cards(rows, user_id)), None)
+
+
+def _cards(rows, user_id: int) -> list[ModuleCard]:
     assigned = reports.assigned_to(user_id)
-    cards = [
+    return [
         ModuleCard(
             slug=slug,
             title=title,
@@ -243,13 +385,13 @@ def dashboard(user_id: int) -> list[ModuleCard]:
             exercise_count=exercises,
             status=status or ProgressStatus.NOT_STARTED,
             lessons_read=lessons_read or 0,
+            exercises_passed=exercises_passed or 0,
+            quiz_passed=bool(quiz_passed),
             best_score=best_score,
             completed_at=completed_at,
             reopened_reason=reopened_reason,
             due=assigned.get(module_id),
         )
         for (module_id, slug, title, summary, minutes, lessons, exercises, status, lessons_read,
-             best_score, completed_at, reopened_reason) in rows
+             exercises_passed, quiz_passed, best_score, completed_at, reopened_reason) in rows
     ]  # fmt: skip
-    # Assigned modules first, soonest due first; the rest keep the curriculum's order.
-    return sorted(cards, key=lambda c: (c.due is None, c.due.due_on if c.due else date.min))
