@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF, ViewerPreferences
@@ -236,8 +237,9 @@ def _artifact(doc: FPDF):
     doc._out("EMC")
 
 
-def pdf(certificate: Certificate, verify_url: str) -> bytes:
-    """The certificate as a one-page A4 landscape PDF.
+def pdf(certificate: Certificate, verify_url: str, tz: ZoneInfo | None = None) -> bytes:
+    """The certificate as a one-page A4 landscape PDF, its dates in `tz` (default: the
+    organisation's time zone, which needs the app).
 
     Text is DejaVu Sans, shaped by HarfBuzz, so names in Latin, Vietnamese, Greek, Cyrillic,
     Armenian, Georgian, Hebrew and Arabic print exactly. Each character the font lacks (CJK,
@@ -290,11 +292,11 @@ def pdf(certificate: Certificate, verify_url: str) -> bytes:
         _fitted(doc, title, 20, SMALLEST["title"], 12)
     doc.set_font(FONT, "", 14)
     # Dates as the organisation's calendar has them (stored UTC).
-    lines = [f"Completed on {clock.local_date(certificate.issued_at):%d %B %Y}"]
+    lines = [f"Completed on {clock.local_date(certificate.issued_at, tz):%d %B %Y}"]
     if certificate.score is not None:
         lines.append(f"Quiz score {certificate.score}%")
     if certificate.expires_at:
-        lines.append(f"Valid until {clock.local_date(certificate.expires_at):%d %B %Y}")
+        lines.append(f"Valid until {clock.local_date(certificate.expires_at, tz):%d %B %Y}")
     doc.ln(6)
     with _tagged(doc, "P"):
         doc.cell(0, 9, " · ".join(lines), align="C", new_x="LMARGIN", new_y="NEXT")

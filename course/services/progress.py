@@ -12,7 +12,7 @@ learner's row, `reopen` and `recount` the set-based writers a publication uses.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -187,10 +187,13 @@ def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) ->
 
 
 def reopen(module: Module, reason: str) -> int:
-    """A publication requiring retraining: every learner of the module starts again (older
-    evidence no longer counts, see `_counting`), with `reason` shown wherever the module is.
-    Set-based; returns how many completions this ended. Evidence and certificates are kept."""
-    mine = ModuleProgress.module_id == module.id
+    """A publication requiring retraining: every learner who had begun the module starts
+    again (older evidence no longer counts, see `_counting`), with `reason` shown wherever the
+    module is. Set-based; returns how many completions this ended. Evidence and certificates
+    are kept."""
+    mine = and_(
+        ModuleProgress.module_id == module.id, ModuleProgress.last_activity_at.is_not(None)
+    )
     ended = db.session.scalar(
         select(func.count()).where(mine, ModuleProgress.completed_at.is_not(None))
     )

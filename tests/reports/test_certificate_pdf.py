@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import unicodedata
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -39,7 +40,9 @@ def _certificate(name="Ann Example", title="Meet the experts", **kwargs) -> Cert
 
 
 def _render(certificate: Certificate) -> bytes:
-    return certificates.pdf(certificate, f"https://rounds.example.org/verify/{certificate.code}")
+    return certificates.pdf(
+        certificate, f"https://rounds.example.org/verify/{certificate.code}", ZoneInfo("UTC")
+    )
 
 
 def _read(data: bytes) -> tuple[PdfReader, str]:
