@@ -174,7 +174,7 @@ def test_the_whole_journey(app, client, auth, trainer, learner):
         .order_by(AuditEvent.id.desc())
     ).first()
     assert f"changed questions: 'Which post is safe to share publicly?' ({question_key})" in line
-    assert "(1 learner re-opened)" in line
+    assert "(1 completion ended)" in line
     assert "requires retraining" in line
 
     # The learner's evidence is untouched; the module is open again, with the reason.
