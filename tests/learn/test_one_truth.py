@@ -2,7 +2,7 @@
 retraining or expiry end; a certificate's standing today; a newcomer's grace period."""
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from model_answers import MODEL_ANSWERS
@@ -12,7 +12,17 @@ from sqlalchemy import select, update
 from course.extensions import db
 from course.models import Assignment, Certificate, ModuleProgress, ProgressStatus, Role, User
 from course.models.types import utcnow
-from course.services import accounts, authoring, clock, due_dates, practice, progress
+from course.services import (
+    accounts,
+    assignments,
+    authoring,
+    clock,
+    due_dates,
+    practice,
+    progress,
+    reports,
+)
+from course.services.scope import scope_for
 
 SLUG = "hands-on-training"
 
@@ -202,3 +212,18 @@ def test_a_newcomer_gets_the_grace_period(manager, make_user):
     assert db.session.get(ModuleProgress, (manager.id, mod.id)).due_on == clock.today() + timedelta(
         days=1
     )
+
+
+def test_due_15_december_is_not_overdue_at_16_30_on_15_december_in_los_angeles(
+    app, manager, learner
+):
+    app.config["ORGANISATION_TIME_ZONE"] = "America/Los_Angeles"
+    mod = module(SLUG)
+    assignments.assign(
+        manager.id, scope_for(manager), [mod.id], date(2026, 12, 15), user_ids=[learner.id]
+    )
+    db.session.commit()
+    evening = datetime(2026, 12, 16, 0, 30)  # 16:30 on 15 Dec in Los Angeles, stored UTC
+    assert reports.assigned_to(learner.id, evening)[mod.id].status is not reports.Status.OVERDUE
+    next_morning = datetime(2026, 12, 16, 8, 30)  # 00:30 on 16 Dec there
+    assert reports.assigned_to(learner.id, next_morning)[mod.id].status is reports.Status.OVERDUE
