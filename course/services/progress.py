@@ -191,9 +191,7 @@ def reopen(module: Module, reason: str) -> int:
     again (older evidence no longer counts, see `_counting`), with `reason` shown wherever the
     module is. Set-based; returns how many completions this ended. Evidence and certificates
     are kept."""
-    mine = and_(
-        ModuleProgress.module_id == module.id, ModuleProgress.last_activity_at.is_not(None)
-    )
+    mine = and_(ModuleProgress.module_id == module.id, ModuleProgress.last_activity_at.is_not(None))
     ended = db.session.scalar(
         select(func.count()).where(mine, ModuleProgress.completed_at.is_not(None))
     )
