@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import User
 from ..security import MAX_ID
 from ..services import assignments, audit_log, clock, notifications, reports
-from ..services.scope import Scope, departments
+from ..services.scope import PEOPLE, Scope, departments
 from ..templating import date_text
 
 
@@ -59,6 +59,13 @@ class ReportFilterForm(FlaskForm):
     job_title = SelectField("Job title", default="", validators=[Optional()])
     module = SelectField("Module", coerce=_int_or_none, validators=[Optional()])
     status = SelectField("Status", default="", validators=[Optional()])
+    people = SelectField(
+        "People",
+        choices=_choices(PEOPLE.items()),
+        default="active",
+        description="Leavers (deactivated accounts) stay in the record.",
+        validators=[Optional()],
+    )
     due_from = DateField("Due from", validators=[Optional()])
     due_to = DateField("Due to", validators=[Optional()])
     sort = SelectField(
@@ -102,6 +109,7 @@ class ReportFilterForm(FlaskForm):
             due_to=self.due_to.data,
             job_title=self.job_title.data or None,
             search=(self.q.data or "").strip(),
+            people=self.people.data or "active",
         )
 
     def described(self) -> list[str]:
@@ -123,6 +131,7 @@ class ReportFilterForm(FlaskForm):
             *([f"Job title: {self.job_title.data}"] if self.job_title.data else []),
             f"Module: {chosen(self.module)}",
             f"Status: {chosen(self.status)}",
+            f"People: {chosen(self.people)}",
             f"Due: {due}",
             f"Sorted by {chosen(self.sort).lower()}, {chosen(self.order).lower()}",
         ]
@@ -135,6 +144,7 @@ class ReportFilterForm(FlaskForm):
             "job_title": self.job_title.data or None,
             "module": self.module.data,
             "status": self.status.data or None,
+            "people": None if self.people.data in (None, "", "active") else self.people.data,
             "due_from": self.due_from.data.isoformat() if self.due_from.data else None,
             "due_to": self.due_to.data.isoformat() if self.due_to.data else None,
             "sort": self.sort.data or "learner",

@@ -31,7 +31,7 @@ from ..services import (
     tokens,
     workbook,
 )
-from ..services.scope import Scope, learner_in_scope, scope_for
+from ..services.scope import PEOPLE, Scope, learner_in_scope, scope_for
 from ..templating import time_text
 from ..wording import counted
 from . import bp
@@ -93,6 +93,7 @@ def show_report():
         page=page,
         summary=summary,
         legend=reports.LEGEND,
+        people_words=PEOPLE[filters.people].lower(),
         columns=reports.PAGE_COLUMNS,
         with_learner=[c for c in reports.COLUMNS if c.show == "with learner"],
         reasons=reports.reopened_reasons(page.rows),

@@ -5,7 +5,7 @@ has been passed and every exercise has been passed, all counting only evidence f
 revisions at or after the module's `retrain_since`; and, when a policy is attached to the
 module, the learner has signed its current version (services/policies.py). The learner's
 ModuleProgress row holds the result (status, completion, steps done) and every page, export
-and the API read it: `percent` is the one progress figure, `refresh` the one writer of a
+and the API read it: `steps.percent` is the one progress figure, `refresh` the one writer of a
 learner's row, `reopen` and `recount` the set-based writers a publication uses.
 """
 

@@ -99,6 +99,8 @@ class Filters:
     job_title: str | None = None
     #: Learners whose name or email contains this, or whose employee id is exactly this.
     search: str = ""
+    #: Whose records: "active" accounts, "deactivated" ones (leavers) or "all" (scope.PEOPLE).
+    people: str = "active"
 
 
 class ReportRow(SimpleNamespace):
@@ -167,7 +169,7 @@ def _assigned(stmt, scope: Scope, filters: Filters):
     Each learner's effective assignment (earliest due date, shortest interval) is kept on
     their ModuleProgress rows by due_dates.refresh_due, so no assignment is joined here.
     """
-    stmt = scope.visible(stmt).where(ModuleProgress.due_on.is_not(None))
+    stmt = scope.visible(stmt, filters.people).where(ModuleProgress.due_on.is_not(None))
     if filters.department_id is not None:
         stmt = stmt.where(User.department_id == filters.department_id)
     if filters.module_id is not None:
@@ -314,10 +316,12 @@ COLUMNS = [
         Kind.PERCENT,
         sortable=False,
         compute=lambda row: steps.percent(
-            row.progress_status is ProgressStatus.COMPLETED,
-            row.lessons_read or 0,
+            row.lessons_read,
             row.lesson_count,
+            row.exercises_passed,
             row.exercise_count,
+            row.quiz_passed,
+            row.progress_status is ProgressStatus.COMPLETED,
         ),
     ),
     Column(
@@ -354,6 +358,16 @@ COLUMNS = [
         sortable=False,
         show="files only",
     ),
+    # A leaver stays in the record, marked (the page puts a badge by the name).
+    Column(
+        "active",
+        "Account",
+        Kind.STATUS,
+        sql=lambda status: User.active,
+        sortable=False,
+        labels={True: "Active", False: "Deactivated"},
+        show="files only",
+    ),
 ]
 
 
@@ -367,6 +381,8 @@ INPUTS = {
     "recert_months": lambda: ModuleProgress.recert_months,
     "progress_status": lambda: ModuleProgress.status,
     "lessons_read": lambda: ModuleProgress.lessons_read,
+    "exercises_passed": lambda: ModuleProgress.exercises_passed,
+    "quiz_passed": lambda: ModuleProgress.quiz_passed,
     "lesson_count": lambda: _count_in_revision(Lesson),
     "exercise_count": lambda: _count_in_revision(Exercise),
 }
@@ -544,7 +560,7 @@ def expiring_certificates(scope: Scope, filters: Filters, now: datetime) -> list
         .order_by(Certificate.expires_at)
         .limit(200)
     )
-    stmt = scope.visible(stmt)
+    stmt = scope.visible(stmt, filters.people)
     if filters.department_id is not None:
         stmt = stmt.where(User.department_id == filters.department_id)
     if filters.module_id is not None:

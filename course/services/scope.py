@@ -12,6 +12,9 @@ from ..extensions import db
 from ..models import Department, Role, User
 from . import accounts
 
+#: Whose records a list shows, by account: the value a report filter takes, and its words.
+PEOPLE = {"active": "Active staff", "deactivated": "Deactivated (leavers)", "all": "Everyone"}
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -28,9 +31,13 @@ class Scope:
         """Whether a learner of this department (None: of none) is in the scope."""
         return self.everyone or department_id in (self.department_ids or ())
 
-    def visible(self, stmt):
-        """Restrict a statement over User to the active people the scope covers."""
-        stmt = stmt.where(User.active.is_(True))
+    def visible(self, stmt, people: str = "active"):
+        """Restrict a statement over User to the people the scope covers: those whose accounts
+        are active (the default), those deactivated (leavers, kept in the record), or all."""
+        if people not in PEOPLE:
+            raise ValueError(f"people must be one of {', '.join(PEOPLE)}")
+        if people != "all":
+            stmt = stmt.where(User.active.is_(people == "active"))
         if not self.everyone:
             stmt = stmt.where(User.department_id.in_(self.department_ids or (-1,)))
         return stmt

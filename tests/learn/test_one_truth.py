@@ -21,6 +21,7 @@ from course.services import (
     practice,
     progress,
     reports,
+    steps,
 )
 from course.services.scope import scope_for
 
@@ -48,12 +49,12 @@ def _card(page: str, title: str) -> str:
 
 def test_percent_counts_lessons_exercises_and_the_quiz():
     # 3 lessons read and 2 exercises passed, quiz not taken: 5 of 6 steps.
-    assert progress.percent(3, 3, 2, 2, quiz_passed=False, completed=False) == 83
-    assert progress.percent(3, 3, 2, 2, quiz_passed=True, completed=False) == 99
-    assert progress.percent(0, 3, 0, 2, quiz_passed=False, completed=False) == 0
-    assert progress.percent(0, 4, 0, 2, quiz_passed=False, completed=True) == 100
+    assert steps.percent(3, 3, 2, 2, quiz_passed=False, completed=False) == 83
+    assert steps.percent(3, 3, 2, 2, quiz_passed=True, completed=False) == 99
+    assert steps.percent(0, 3, 0, 2, quiz_passed=False, completed=False) == 0
+    assert steps.percent(0, 4, 0, 2, quiz_passed=False, completed=True) == 100
     # Evidence of steps a later version removed never counts twice.
-    assert progress.percent(5, 3, 0, 0, quiz_passed=False, completed=False) == 75
+    assert steps.percent(5, 3, 0, 0, quiz_passed=False, completed=False) == 75
 
 
 def test_dashboard_and_module_page_show_the_same_percent(curriculum, learner, client, auth):
