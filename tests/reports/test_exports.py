@@ -59,8 +59,9 @@ def test_export_has_the_same_rows_and_columns_as_the_screen(ward, client, auth, 
     rows = _rows(response)
     header, body = rows[0], rows[1:]
     assert header[:6] == ["Learner", "Email", "Department", "Module", "Due date", "Status"]
-    assert header[-3:] == ["Employee id", "Job title", "Hire date"]  # under the name on screen
-    for name in header[:-3]:  # a time column's heading names the zone its times are in
+    # Staff details are under the name on screen; the account is a badge there when deactivated.
+    assert header[-4:] == ["Employee id", "Job title", "Hire date", "Account"]
+    for name in header[:-4]:  # a time column's heading names the zone its times are in
         assert name.removesuffix(" (UTC)") in page1
     assert len(body) == 63  # 60 + Maya, Sofía, Jonas, every page
     on_screen = [n for n in (r[0] for r in body) if f">{n}</a>" in page1 + page2]
