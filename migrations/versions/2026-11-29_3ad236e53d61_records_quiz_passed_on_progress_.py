@@ -1,7 +1,7 @@
 """Records: quiz passed on progress, retraining reason per version, grace period, department since
 
 Revision ID: 3ad236e53d61
-Revises: ac60d7b3d5b9
+Revises: 9e3493b42da3
 Create Date: 2026-11-29 13:40:40.729401
 
 Adds columns only. The two backfills fill derived summaries (never a person's evidence):
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "3ad236e53d61"
-down_revision = "ac60d7b3d5b9"
+down_revision = "9e3493b42da3"
 branch_labels = None
 depends_on = None
 
