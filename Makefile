@@ -7,6 +7,8 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format bench
 
+# SAML 2.0 (pysaml2) checks signatures with xmlsec1: `apt-get install xmlsec1` (Debian), or
+# `brew install libxmlsec1` (macOS). The SSO tests also need node and npm.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -100,7 +100,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(admin_bp)
     csrf.exempt(api_bp)  # token auth, no cookies: CSRF cannot apply
+    from .sso import bp as sso_bp
     from .subscriptions import bp as subscriptions_bp
+
+    app.register_blueprint(sso_bp)
 
     csrf.exempt(subscriptions_bp)  # the signed link is the authority; RFC 8058 one-click POST
     app.register_blueprint(subscriptions_bp)

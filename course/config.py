@@ -30,6 +30,42 @@ class Defaults:
     SIGN_IN_FREE_FAILURES = 5
     SIGN_IN_BACKOFF = timedelta(seconds=15)
     SIGN_IN_BACKOFF_CAP = timedelta(minutes=15)
+    #: Local passwords: on for everyone; off (single sign-on only) for all but the
+    #: break-glass admin named by BREAK_GLASS_ADMIN (an email).
+    LOCAL_PASSWORDS = True
+    BREAK_GLASS_ADMIN = ""
+    #: Single sign-on (services/sso.py, course/sso/). OpenID Connect: the provider's discovery
+    #: URL (.../.well-known/openid-configuration), this app's client id and secret.
+    OIDC_DISCOVERY_URL = ""
+    OIDC_CLIENT_ID = ""
+    OIDC_CLIENT_SECRET = ""
+    OIDC_SCOPES = "openid email profile"
+    #: SAML 2.0: the identity provider's metadata (a file path or an https:// URL); this
+    #: app's entity id (default: its metadata URL, EXTERNAL_URL + /sso/saml/metadata).
+    SAML_IDP_METADATA = ""
+    SAML_SP_ENTITY_ID = ""
+    #: Seconds of clock difference tolerated with the identity provider.
+    SAML_CLOCK_SKEW = 60
+    #: The sign-in button's words: "Sign in with {SSO_NAME}".
+    SSO_NAME = "your organisation's account"
+    #: Accounts are matched by "email" or "employee_id".
+    SSO_MATCH_BY = "email"
+    #: Which claim (OIDC) or attribute (SAML) holds what.
+    SSO_CLAIM_EMAIL = "email"
+    SSO_CLAIM_NAME = "name"
+    SSO_CLAIM_DEPARTMENT = "department"
+    SSO_CLAIM_EMPLOYEE_ID = "employee_id"
+    SSO_CLAIM_GROUPS = "groups"
+    #: "group=role[:Department]; ...": roles (and managed departments) from the group claim;
+    #: empty: roles are managed in this app, not by the provider.
+    SSO_GROUP_ROLES = ""
+    #: Create an account at a person's first sign-in (else an admin creates it first).
+    SSO_CREATE_ACCOUNTS = True
+    #: Roles that must use two-step sign-in (services/mfa.py) while local passwords are on.
+    MFA_REQUIRED_ROLES = ("admin",)
+    #: "Forgot password" requests per client address, and links mailed per email, an hour.
+    RESET_ADDRESS_REQUESTS = 20
+    RESET_EMAIL_REQUESTS = 3
     #: Exercise submissions, and quiz attempts started, per learner per minute.
     SUBMISSIONS_PER_MINUTE = 10
     #: Host names this app answers to (Flask refuses others with 400); None: any.
@@ -103,6 +139,17 @@ def from_environment() -> dict:
     for name in ("ORGANISATION_TIME_ZONE", "ORGANISATION_NAME", "EXTERNAL_URL", *MAIL_SETTINGS):
         if value := os.environ.get(name):
             settings[name] = value
+    if (roles := os.environ.get("MFA_REQUIRED_ROLES")) is not None:
+        settings["MFA_REQUIRED_ROLES"] = _roles("MFA_REQUIRED_ROLES", roles)
+    if (value := os.environ.get("LOCAL_PASSWORDS")) is not None:
+        settings["LOCAL_PASSWORDS"] = _flag("LOCAL_PASSWORDS", value)
+    for name in SSO_SETTINGS:
+        if value := os.environ.get(name):
+            settings[name] = value
+    if (value := os.environ.get("SSO_CREATE_ACCOUNTS")) is not None:
+        settings["SSO_CREATE_ACCOUNTS"] = _flag("SSO_CREATE_ACCOUNTS", value)
+    if glass := os.environ.get("BREAK_GLASS_ADMIN"):
+        settings["BREAK_GLASS_ADMIN"] = glass.strip().lower()
     if hosts := os.environ.get("TRUSTED_HOSTS"):
         settings["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
     for name, unit in (
@@ -118,6 +165,8 @@ def from_environment() -> dict:
         "SUBMISSIONS_PER_MINUTE",
         "IMPORT_MAX_BYTES",
         "IMPORT_DEACTIVATE_LIMIT_PERCENT",
+        "RESET_ADDRESS_REQUESTS",
+        "RESET_EMAIL_REQUESTS",
     ):
         if value := os.environ.get(name):
             settings[name] = _number(name, value)
@@ -129,6 +178,46 @@ def from_environment() -> dict:
             HSTS="max-age=31536000",
         )
     return settings
+
+
+#: Single sign-on settings read from the environment as they are (README).
+SSO_SETTINGS = (
+    "SAML_IDP_METADATA",
+    "SAML_SP_ENTITY_ID",
+    "OIDC_DISCOVERY_URL",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_SCOPES",
+    "SSO_NAME",
+    "SSO_MATCH_BY",
+    "SSO_CLAIM_EMAIL",
+    "SSO_CLAIM_NAME",
+    "SSO_CLAIM_DEPARTMENT",
+    "SSO_CLAIM_EMPLOYEE_ID",
+    "SSO_CLAIM_GROUPS",
+    "SSO_GROUP_ROLES",
+)
+
+ROLE_NAMES = ("learner", "trainer", "manager", "admin")
+
+
+def _roles(name: str, value: str) -> tuple[str, ...]:
+    """A comma-separated list of roles; "none" (or empty) for none."""
+    roles = tuple(r.strip().lower() for r in value.split(",") if r.strip())
+    if roles in {(), ("none",)}:
+        return ()
+    if unknown := [r for r in roles if r not in ROLE_NAMES]:
+        raise SettingsError(f"{name}: {', '.join(unknown)} is no role ({', '.join(ROLE_NAMES)}).")
+    return roles
+
+
+def _flag(name: str, value: str) -> bool:
+    value = value.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}={value!r}: use on or off.")
 
 
 def _number(name: str, value: str) -> int:
@@ -175,6 +264,13 @@ def check(settings) -> None:
         raise SettingsError(
             "HTTPS is on but neither EXTERNAL_URL nor TRUSTED_HOSTS is set: links in API "
             "answers and on certificates would follow whatever Host a request names."
+        )
+    if settings.get("SSO_MATCH_BY", "email") not in ("email", "employee_id"):
+        raise SettingsError("SSO_MATCH_BY must be email or employee_id.")
+    oidc = [settings.get(n) for n in ("OIDC_DISCOVERY_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")]
+    if any(oidc) and not all(oidc):
+        raise SettingsError(
+            "OpenID Connect needs OIDC_DISCOVERY_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET."
         )
     name = settings.get("ORGANISATION_TIME_ZONE")
     if name not in available_timezones():

@@ -8,7 +8,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..models import Department, Role, User
 from ..saving import save
-from ..services import accounts
+from ..services import accounts, mfa
 from . import bp
 from .forms import (
     DeleteForm,
@@ -135,6 +135,19 @@ def reset_password(user_id):
         return redirect(url_for(".edit_user", user_id=user_id))
     form = EditUserForm(formdata=None, user_id=user.id, data=_user_data(user))
     return _edit_page(user, form, password_form, 422)
+
+
+@bp.post("/users/<int:user_id>/mfa-reset")
+@role_required(*ADMINS)
+def reset_mfa(user_id):
+    user = db.get_or_404(User, user_id)
+    if DeleteForm().validate_on_submit() and save(
+        None, lambda: mfa.reset(user.id, current_user.id)
+    ):
+        flash(
+            f"Two-step sign-in reset for {user.email}: they set it up again next time.", "success"
+        )
+    return redirect(url_for(".edit_user", user_id=user_id))
 
 
 # Departments ---------------------------------------------------------------------------------

@@ -9,16 +9,25 @@ rest of a lesson page together (bench/load.py). Views that change the user load 
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, flash, request, session
-from flask_login import UserMixin, logout_user, user_loaded_from_cookie
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_login import (
+    UserMixin,
+    current_user,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+)
 from sqlalchemy import bindparam, select
 
 from ..database import begin_writing
 from ..extensions import db
 from ..models import Role, User, UserRole, UserSession
 from ..models.types import utcnow
-from ..services import sessions
+from ..navigation import home_url
+from ..services import audit, sessions
 from ..services.sessions import digest
+from . import devices
+from .redirects import is_safe_url
 
 
 @dataclass(frozen=True)
@@ -135,3 +144,28 @@ def rotate_remembered(_app, user: SignedInUser) -> None:
 def register_session_rules(app: Flask) -> None:
     app.before_request(enforce_idle_limit)
     user_loaded_from_cookie.connect(rotate_remembered, app)
+
+
+# Opening a session ---------------------------------------------------------------------------
+
+
+def open_session(user_id: int, remember: bool) -> None:
+    """Open a server-side session for the person in this browser (the caller's transaction
+    is committed on the way)."""
+    config = current_app.config
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["SESSION_LIFETIME"]
+    key = sessions.begin(user_id, remember, lifetime)
+    address = request.remote_addr or "unknown"
+    audit.record(user_id, "auth.sign_in", f"user:{user_id}", f"from {address}")
+    db.session.commit()
+    session.clear()  # nothing of the anonymous session (its CSRF token) carries over
+    login_user(load_user(key), remember=remember)
+    note_activity(remember)
+
+
+def landing(target: str | None, device, user_id: int):
+    # The site's root is no page of its own: each person lands where their work is.
+    wanted = is_safe_url(target) and target != url_for("learn.dashboard")
+    response = redirect(target if wanted else home_url(current_user))
+    devices.remember(response, device, user_id)
+    return response

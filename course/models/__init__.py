@@ -13,9 +13,15 @@ from .content import (
 )
 from .mail import MailAttempt, MailOptOut, MessageState, OutboxMessage
 from .people import (
+    AccountLink,
     ApiToken,
     Department,
+    LinkPurpose,
+    RecoveryCode,
+    ResetRequest,
     Role,
+    SamlRequest,
+    SeenAssertion,
     SignInAttempt,
     StaffImport,
     User,
@@ -33,6 +39,7 @@ from .progress import (
 )
 
 __all__ = [
+    "AccountLink",
     "ApiToken",
     "Assignment",
     "AttemptState",
@@ -43,6 +50,7 @@ __all__ = [
     "Exercise",
     "ExerciseSubmission",
     "Lesson",
+    "LinkPurpose",
     "LessonRead",
     "MailAttempt",
     "MailOptOut",
@@ -59,8 +67,12 @@ __all__ = [
     "Question",
     "QuestionType",
     "QuizAttempt",
+    "RecoveryCode",
+    "ResetRequest",
     "RevisionState",
     "Role",
+    "SamlRequest",
+    "SeenAssertion",
     "SignInAttempt",
     "StaffImport",
     "User",

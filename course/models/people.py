@@ -1,4 +1,5 @@
-"""People: accounts, roles, departments, sessions, API tokens and sign-in throttling."""
+"""People: accounts, roles, departments, sessions, API tokens, sign-in throttling, mailed
+links and MFA recovery codes."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -57,6 +58,10 @@ class User(UserMixin, db.Model):
     #: is an opt-out (MailOptOut, kind "digest").
     digest_weekday: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: TOTP secret (base32) once the person enrolled in MFA (services/mfa.py); None: none.
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The last TOTP time step accepted: a code is never accepted twice.
+    mfa_last_step: Mapped[int | None]
 
     department: Mapped[Department | None] = relationship(back_populates="members")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -152,3 +157,77 @@ class StaffImport(db.Model):
     plan: Mapped[str] = mapped_column(Text)
     applied_at: Mapped[datetime | None]
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class LinkPurpose(StrEnum):
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
+    EMAIL_CHANGE = "email_change"
+
+
+class AccountLink(db.Model):
+    """A single-use link sent by mail: a forgotten password's reset, a new email's
+    confirmation. The link carries a random key; only its SHA-256 is stored
+    (services/profile.py). Using it deletes it (and every other link of that purpose)."""
+
+    __tablename__ = "account_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_type(LinkPurpose))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The address being confirmed (an email change).
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ResetRequest(db.Model):
+    """A "forgot password" request, whatever the email: counted per address and per email
+    to throttle the form (services/throttle.py); rows older than an hour are deleted."""
+
+    __tablename__ = "reset_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    remote_addr: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(index=True)
+
+    __table_args__ = (
+        Index("ix_reset_request_email_at", "email", "requested_at"),
+        Index("ix_reset_request_addr_at", "remote_addr", "requested_at"),
+    )
+
+
+class RecoveryCode(db.Model):
+    """One MFA recovery code, shown once at enrolment; only its SHA-256 is stored. Using it
+    deletes it (services/mfa.py)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+
+
+class SamlRequest(db.Model):
+    """A SAML sign-in this app asked for and has not seen answered: an answer must be in
+    response to one (no unsolicited answers), and using it deletes it (course/sso/saml.py).
+    Kept in the database, not the session: the identity provider's POST back is cross-site,
+    so the browser does not send the session cookie with it."""
+
+    __tablename__ = "saml_request"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    #: Where to go after signing in (a path on this site).
+    next: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SeenAssertion(db.Model):
+    """The id of every SAML assertion accepted, until it expires: the same assertion sent
+    again (a replay) is refused."""
+
+    __tablename__ = "seen_assertion"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -110,10 +110,14 @@ def _check_staff_fields(employee_id: str | None, job_title: str | None, user_id=
         )
 
 
+#: The stored hash of an account without a password (single sign-on): it matches none.
+NO_PASSWORD = "!"  # noqa: S105 (no password hashes to it)
+
+
 def create_user(
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     roles: set[Role] | frozenset[Role] = frozenset({Role.LEARNER}),
     department: str | None = None,
     actor_id: int | None = None,
@@ -126,7 +130,8 @@ def create_user(
     """Create an account; raises AccountError for a taken email or employee id, or a
     guessable password.
 
-    `judge_password=False` skips the strength check (the demo accounts' known password).
+    `judge_password=False` skips the strength check (the demo accounts' known password);
+    `password=None` makes an account no password signs in to (single sign-on).
     """
     email = normalise_email(email)
     employee_id = normalise_employee_id(employee_id)
@@ -134,12 +139,12 @@ def create_user(
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise AccountError(f"An account with the email {email} already exists.", "email")
     _check_staff_fields(employee_id, job_title)
-    if judge_password:
+    if judge_password and password is not None:
         check_password(password, (name, email))
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=_hash(password),
+        password_hash=_hash(password) if password is not None else NO_PASSWORD,
         department=get_or_create_department(department, actor_id) if department else None,
         department_since=clock.today() if department else None,
         role_rows=[UserRole(role=Role(r)) for r in sorted(set(roles))],
@@ -190,6 +195,18 @@ def upgraded_hash(account: Credentials, password: str) -> str | None:
 def save_hash(user_id: int, password_hash: str) -> None:
     """Store a re-hashed password (the same password: no session ends)."""
     db.session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+
+
+def may_use_password(user: User) -> bool:
+    """Whether this account signs in with a local password: everyone who has one while
+    LOCAL_PASSWORDS is on; when it is off (single sign-on only), the break-glass admin alone."""
+    config = current_app.config
+    if user.password_hash == NO_PASSWORD:  # created by single sign-on: it has none
+        return False
+    if config["LOCAL_PASSWORDS"]:
+        return True
+    glass = normalise_email(config.get("BREAK_GLASS_ADMIN") or "")
+    return bool(glass) and user.email == glass and user.has_role(Role.ADMIN)
 
 
 def check_password(password: str, context: Iterable[str] = ()) -> None:

@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..models.people import manager_department
 from ..models.types import Json, utcnow
-from . import audit, clock, csvstream, mail, reports
+from . import audit, clock, csvstream, mail, profile, reports
 from .scope import scope_for
 
 
@@ -214,6 +214,23 @@ def _digest_context(message: OutboxMessage, context: dict) -> dict:
     }
 
 
+def _link_context(endpoint: str, purpose_check):
+    """Context for a mailed single-use link: the link, or Skip when it died before it went."""
+
+    def context(message: OutboxMessage, _context: dict) -> dict:
+        params = message.params or {}
+        key = params.get("key") or ""
+        if purpose_check(key) is None:
+            raise mail.Skip("The link was used or expired before the message was sent.")
+        return {"link": mail.external_url(endpoint, key=key), **params}
+
+    return context
+
+
+def _plain_context(message: OutboxMessage, _context: dict) -> dict:
+    return dict(message.params or {})
+
+
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "department"
 
@@ -284,6 +301,30 @@ KINDS: dict[str, Kind] = {
             "you manage this department and chose a weekly digest on {{ weekday }}s.",
             optional=True,
             context=_digest_context,
+        ),
+        Kind(
+            "password_reset",
+            "password reset links",
+            "Set a new password for {{ organisation }} training",
+            "someone asked for a new password for this address. If it was not you, ignore "
+            "this message: your password stays as it is.",
+            context=_link_context("auth.reset_password", profile.reset_link_user),
+        ),
+        Kind(
+            "email_change",
+            "email confirmations",
+            "Confirm your new email address for {{ organisation }} training",
+            "someone signed in to your account asked to use this address. If it was not you, "
+            "ignore this message: nothing changes.",
+            context=_link_context("account.confirm_email", profile.email_link),
+        ),
+        Kind(
+            "email_changed",
+            "email change notices",
+            "Your email address for {{ organisation }} training was changed",
+            "this was the address of your account until now. If you did not change it, tell "
+            "your administrator at once.",
+            context=_plain_context,
         ),
     ]
 }

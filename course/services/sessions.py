@@ -56,10 +56,22 @@ def end(key: str) -> None:
     db.session.execute(delete(UserSession).where(UserSession.key_hash == digest(key)))
 
 
-def end_all(user_id: int) -> None:
-    """End every session of a person: a new password, a deactivation. A later reactivation
-    brings none of them back."""
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+def end_all(user_id: int) -> int:
+    """End every session of a person: a new password, a deactivation, "sign out everywhere".
+    A later reactivation brings none of them back. Returns how many ended."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return result.rowcount or 0
+
+
+def end_all_but(user_id: int, key: str) -> int:
+    """End every session of a person but the one of this key (they changed their password
+    in it). Returns how many ended."""
+    result = db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user_id, UserSession.key_hash != digest(key)
+        )
+    )
+    return result.rowcount or 0
 
 
 def prune(now: datetime | None = None) -> int:

@@ -24,8 +24,11 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from ..models import ExerciseSubmission, QuizAttempt, SignInAttempt
+from ..models import ExerciseSubmission, QuizAttempt, ResetRequest, SignInAttempt
 from ..models.types import utcnow
+
+#: Forgotten-password requests are counted over this window.
+RESET_WINDOW = timedelta(hours=1)
 
 
 def _seconds(delta: timedelta) -> int:
@@ -87,6 +90,37 @@ def forget_failures(email: str, device: str | None = None, everywhere: bool = Fa
             SignInAttempt.device.is_(None) if device is None else SignInAttempt.device == device
         )
     db.session.execute(delete(SignInAttempt).where(*where))
+
+
+def reset_wait(address: str, now: datetime | None = None) -> int:
+    """Seconds this client address must wait before asking for another password reset; 0
+    when it may. At most RESET_ADDRESS_REQUESTS an hour, whatever the emails."""
+    now = now or utcnow()
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(ResetRequest.requested_at)).where(
+            ResetRequest.remote_addr == address,
+            ResetRequest.requested_at >= now - RESET_WINDOW,
+        )
+    ).one()
+    if count >= current_app.config["RESET_ADDRESS_REQUESTS"]:
+        return _seconds(oldest + RESET_WINDOW - now)
+    return 0
+
+
+def record_reset_request(email: str, address: str) -> bool:
+    """Count a reset request; True when the email may be sent another link (at most
+    RESET_EMAIL_REQUESTS an hour: a stranger cannot fill a person's inbox). Counted per
+    email typed, whether an account has it or not, so the answer tells nothing."""
+    now = utcnow()
+    db.session.execute(delete(ResetRequest).where(ResetRequest.requested_at < now - RESET_WINDOW))
+    earlier = db.session.scalar(
+        select(func.count()).where(
+            ResetRequest.email == email, ResetRequest.requested_at >= now - RESET_WINDOW
+        )
+    )
+    db.session.add(ResetRequest(email=email, remote_addr=address, requested_at=now))
+    db.session.flush()
+    return earlier < current_app.config["RESET_EMAIL_REQUESTS"]
 
 
 def submission_wait(user_id: int, now: datetime | None = None) -> int:

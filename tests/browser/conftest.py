@@ -85,6 +85,7 @@ def live_server(fresh_database, tmp_path_factory):
             "SECRET_KEY": "browser-tests",
             "SQLALCHEMY_DATABASE_URI": fresh_database("browser"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "MFA_REQUIRED_ROLES": (),  # test_identity_journeys.py turns it on
         }
     )
     with app.app_context():

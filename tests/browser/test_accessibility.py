@@ -39,7 +39,12 @@ STAFF_AREAS = ("author", "reports", "admin", "certificates")
 #: that shows it, under a policy that lets no script run, axe's included).
 NOT_PAGES = ("export", "download", "csv", "pdf", "mail_html")
 #: Pages anyone may open signed out.
-PUBLIC = {"auth.sign_in", "certificates.verify_certificate", "subscriptions.unsubscribe"}
+PUBLIC = {
+    "auth.sign_in",
+    "auth.forgot_password",
+    "certificates.verify_certificate",
+    "subscriptions.unsubscribe",
+}
 BAD_POST = "Flu season is here: get vaccinated https://www.cdc.gov/flu/ #Flu"
 GOOD_POST = (
     "Flu season is here. Get your flu vaccine, wash your hands often, cover coughs and "
@@ -63,6 +68,8 @@ class Page:
 
 LEARNER_PAGES = [
     Page("sign-in", "auth.sign_in"),
+    Page("forgot-password", "auth.forgot_password"),
+    Page("my-account", "account.show_account"),
     Page("dashboard", "learn.dashboard"),
     Page("module-completed", "learn.show_module", ("done_slug",)),
     Page("module-in-progress", "learn.show_module", ("open_slug",)),
