@@ -166,8 +166,8 @@ def _create(person: Identity, provider: str) -> User:
         None,  # no password signs in to this account
         set(roles),
         person.department,
+        employee_id=person.employee_id,
     )
-    user.employee_id = person.employee_id
     if person.manages:
         accounts.set_managed_departments(
             user, [accounts.get_or_create_department(d) for d in person.manages], None
@@ -194,12 +194,10 @@ def _update(user: User, person: Identity, provider: str) -> None:
             active=True,
             managed_department_ids=manages,
             actor_id=None,
+            employee_id=person.employee_id or accounts.KEEP,
         )
     except accounts.AccountError as error:
         raise SsoError(f"Your account could not be brought up to date: {error}") from None
-    if person.employee_id and user.employee_id != person.employee_id:
-        audit.record(None, "user.update", f"user:{user.id}", f"employee id {person.employee_id}")
-        user.employee_id = person.employee_id
     summary = f"through {provider}"
     if changes:
         summary += f"; changed: {', '.join(changes.changed)}"
