@@ -1,7 +1,7 @@
 """mailed links, reset requests, mfa
 
 Revision ID: fddbe6babd68
-Revises: 9e3493b42da3
+Revises: 3ad236e53d61
 Create Date: 2026-11-29 13:39:40.671894
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "fddbe6babd68"
-down_revision = "9e3493b42da3"
+down_revision = "3ad236e53d61"
 branch_labels = None
 depends_on = None
 
