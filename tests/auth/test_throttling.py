@@ -10,7 +10,7 @@ from course import create_app
 from course.extensions import db
 from course.models import SignInAttempt
 from course.models.types import utcnow
-from course.services import accounts, passwords
+from course.services import accounts, passwords, throttle
 
 RIGHT = "correct-horse-battery"
 
@@ -32,8 +32,10 @@ def test_failures_past_the_free_ones_get_429_with_retry_after_and_no_hash(app, c
         assert attempt(client, learner.email, "wrong-password").status_code == 200
     response = attempt(client, learner.email, RIGHT)  # even the right password waits
     assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) == 15
-    assert "Please wait 15 seconds" in response.get_data(as_text=True)
+    # 15 s from the last failure: what is left of it depends on how fast this machine ran.
+    retry = int(response.headers["Retry-After"])
+    assert 0 < retry <= 15
+    assert f"Please wait {retry} second" in response.get_data(as_text=True)
     assert failures() == 5  # refused before hashing: not counted again
 
 
@@ -48,12 +50,18 @@ def test_the_wait_doubles_with_each_failure_up_to_a_cap(client, learner, earlier
         for n in range(earlier)
     )
     db.session.commit()
+    # The rule at a fixed moment, one second after the last failure: exact.
+    moment = then + timedelta(seconds=1)
+    assert throttle.sign_in_wait(learner.email, "10.1.1.1", None, now=moment) == max(
+        0, (wait or 0) - 1
+    )
     response = attempt(client, learner.email, RIGHT)
     if wait is None:
         assert response.status_code == 302
     else:
+        # Through the app, what is left of the wait depends on how fast this machine ran.
         assert response.status_code == 429
-        assert wait - 2 <= int(response.headers["Retry-After"]) <= wait
+        assert 0 < int(response.headers["Retry-After"]) <= wait
 
 
 def test_the_wait_is_not_a_lock_once_it_has_passed_the_right_password_works(app, client, learner):
