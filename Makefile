@@ -1,6 +1,9 @@
 # Two commands: `make run` and `make test`. Everything else is a step they take.
 PYTHON ?= python3
 PORT ?= 5000
+# The demo admin signs in with the demo password alone; `make run DEMO_MFA=admin` asks for
+# the two-step sign-in as production does by default.
+DEMO_MFA ?= none
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
@@ -25,7 +28,7 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) course load-content
 	$(FLASK) course demo-accounts
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	MFA_REQUIRED_ROLES=$(DEMO_MFA) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
