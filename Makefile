@@ -10,8 +10,8 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format bench
 
-# SAML 2.0 (pysaml2) checks signatures with xmlsec1: `apt-get install xmlsec1` (Debian), or
-# `brew install libxmlsec1` (macOS). The SSO tests also need node and npm.
+# System packages the tests need (Chromium, node and npm, xmlsec1, pdfinfo, LibreOffice) are
+# installed by tools/test-system-deps.sh where apt-get and root allow; elsewhere it names them.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -31,6 +31,7 @@ run: $(VENV)/.installed
 	MFA_REQUIRED_ROLES=$(DEMO_MFA) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-test
+	bash tools/test-system-deps.sh
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
