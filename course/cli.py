@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import config
+from .database import refresh_statistics
 from .extensions import db
 from .models import Role
 from .services import accounts, content_io, curriculum, demo, staff_import
@@ -31,6 +32,12 @@ def _committed(change: Callable[[], T]) -> T:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     return outcome
+
+
+def _statistics_refreshed() -> None:
+    """After a bulk change: the planner's statistics, in their own transaction."""
+    refresh_statistics()
+    db.session.commit()
 
 
 def _roles(value: str) -> set[Role]:
@@ -65,6 +72,7 @@ def load_content():
     """Load the shipped curriculum: new modules are created, a changed file becomes a new
     published version, and a module edited in the studio is left alone (said per module)."""
     report = _committed(curriculum.load_curriculum)
+    _statistics_refreshed()
     for slug, why in report.kept.items():
         click.echo(f"{slug}: left alone, {why}.")
     click.echo(
@@ -119,6 +127,7 @@ def demo_org(learners, departments, seed, on_production):
     """Generate a demo organisation of N learners with random progress (for benchmarks)."""
     _refuse_on_production(on_production)
     report = _committed(lambda: generator.generate(learners, departments, seed=seed))
+    _statistics_refreshed()
     click.echo(
         f"Demo organisation: {report['learners']} learners in {report['departments']} "
         f"departments, {report['assignments']} assignments, {report['progress']} progress rows, "
@@ -172,4 +181,13 @@ def import_users(file, dry_run, deactivate_missing, deactivate_limit):
         return
     record = staff_import.store(plan, path.name, data, None, deactivate_missing)
     _committed(lambda: staff_import.apply(record, None))
+    _statistics_refreshed()
     click.echo(f"Imported as staff import #{record.id}: {figures}.")
+
+
+@course_cli.command("optimize")
+def optimize():
+    """Refresh the query planner's statistics (also done by migrations, load-content,
+    import-users, demo-org and the daily send-reminders)."""
+    _statistics_refreshed()
+    click.echo("Planner statistics refreshed.")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import click
 
+from .database import refresh_statistics
 from .extensions import db
 from .models import MessageState
 from .models.types import utcnow
@@ -82,6 +83,9 @@ def send_mail(batch, limit):
 def send_reminders():
     """Write today's reminders and digests to the outbox; running it again adds nothing."""
     report = notifications.enqueue_reminders(utcnow())
+    db.session.commit()
+    # Cron runs this every few minutes: the planner's statistics follow the data's growth.
+    refresh_statistics(routine=True)
     db.session.commit()
     click.echo(
         f"Reminders: {report.due_soon} due soon, {report.overdue} overdue, "

@@ -1,4 +1,5 @@
-"""Engine settings that make SQLite safe under several worker processes.
+"""Engine settings that make SQLite safe under several worker processes, and the planner's
+statistics kept current by the product (`refresh_statistics`).
 
 Measured on this machine class (../shared/DESIGN.md): without a busy timeout most concurrent
 writes fail with "database is locked"; read-then-write transactions fail even with one unless
@@ -7,11 +8,14 @@ they take the write lock up front. So: WAL, a busy timeout, foreign keys on, and
 """
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from .extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: Rows SQLite's ANALYZE reads per index at most: approximate statistics, a bounded cost.
+SQLITE_ANALYSIS_LIMIT = 1000
 
 
 def writes_on_get(view):
@@ -70,3 +74,26 @@ def configure_sqlite(engine: Engine) -> None:
         connection.connection.driver_connection.execute(
             "BEGIN IMMEDIATE" if _may_write() else "BEGIN"
         )
+
+
+def refresh_statistics(connection: Connection | None = None, *, routine: bool = False) -> None:
+    """Bring the query planner's statistics up to date; the caller commits.
+
+    Without them SQLite sorts every progress row for the report's first page instead of
+    walking the learner-name index and stopping after one page. After a bulk change
+    (migrations, curriculum loads, staff imports, `course demo-org`, `course optimize`):
+    ANALYZE, on SQLite under `analysis_limit` so the cost stays bounded at any size (`PRAGMA
+    optimize` alone analyzes nothing on a fresh connection before SQLite 3.46).
+
+    `routine=True` (every run of `course send-reminders`, which cron starts every few
+    minutes): SQLite's `PRAGMA optimize`, which re-analyzes only the tables the command's
+    queries read that were never analyzed or have grown 25-fold since; nothing on
+    PostgreSQL, whose autovacuum re-analyzes tables as they change.
+    """
+    connection = connection if connection is not None else db.session.connection()
+    if connection.dialect.name != "sqlite":
+        if not routine:
+            connection.exec_driver_sql("ANALYZE")
+        return
+    connection.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+    connection.exec_driver_sql("PRAGMA optimize" if routine else "ANALYZE")

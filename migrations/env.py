@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from course.database import refresh_statistics
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -102,6 +104,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        # The planner's statistics for the schema just changed (course/database.py).
+        refresh_statistics(connection)
+        connection.commit()
 
 
 if context.is_offline_mode():

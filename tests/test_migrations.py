@@ -46,6 +46,26 @@ def test_upgrade_builds_the_models_schema(empty_database, tmp_path):
     assert "No new upgrade operations detected" in check.stdout + check.stderr
 
 
+def test_upgrade_leaves_the_planner_statistics_current(empty_database, tmp_path):
+    """Migrations end with the product's ANALYZE (course/database.py refresh_statistics)."""
+    assert _flask_db("upgrade", empty_database, tmp_path).returncode == 0
+    engine = create_engine(empty_database)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            analysed = conn.scalar(
+                text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            )
+        else:
+            analysed = conn.scalar(
+                text(
+                    "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                    "WHERE relname = 'user'"
+                )
+            )
+    engine.dispose()
+    assert analysed
+
+
 def test_downgrade_then_upgrade_again(empty_database, tmp_path):
     assert _flask_db("upgrade", empty_database, tmp_path).returncode == 0
     downgrade = _flask_db("downgrade", empty_database, tmp_path)

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from ..auth.decorators import role_required
-from ..database import begin_writing, reads_first
+from ..database import begin_writing, reads_first, refresh_statistics
 from ..extensions import db
 from ..models import Role
 from ..saving import refuse
@@ -86,6 +86,8 @@ def apply_import(token):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".show_import", token=token))
+    db.session.commit()
+    refresh_statistics()  # a bulk change: the planner's statistics follow it
     db.session.commit()
     flash(
         f"Import applied: {outcome.created} created, {outcome.updated} updated, "
