@@ -82,7 +82,7 @@ def start_server(database_url: str, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/reference/", timeout=2).read()  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/reference/", timeout=2).read()
             return process
         except OSError:
             time.sleep(0.2)

@@ -71,5 +71,5 @@ class IdConverter(IntegerConverter):
     """`<int:...>` in every route is a database id, so at most MAX_ID: past it the page does
     not exist (404) instead of the database refusing the number (a 500)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(url_map, fixed_digits, min, max, signed)

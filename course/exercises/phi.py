@@ -501,7 +501,7 @@ def _phones(text: str, region: str, out: _Collector) -> None:
             (m.start, m.end, m.raw_string, m.number)
             for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE)
         ]
-    except Exception:  # noqa: BLE001 - phonenumbers must never break a validator
+    except Exception:  # phonenumbers must never break a validator
         matches = []
     for m in _NATIONAL_NUMBER_RE.finditer(text):
         digits = sum(ch.isdigit() for ch in m.group(0))
@@ -515,7 +515,7 @@ def _phones(text: str, region: str, out: _Collector) -> None:
         severity = out.contact_severity(start, end)
         try:
             toll_free = number is not None and phonenumbers.number_type(number) in _TOLL_FREE
-        except Exception:  # noqa: BLE001
+        except Exception:
             toll_free = False
         if toll_free:
             severity = min(severity, out.public_unless_patient(start, end), key=_rank)
