@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format bench
+.PHONY: run test lint format
 
 # System packages the tests need (Chromium, node and npm, xmlsec1, pdfinfo, LibreOffice) are
 # installed by tools/test-system-deps.sh where apt-get and root allow; elsewhere it names them.

@@ -19,8 +19,6 @@ X_LIGHT_RANGES = (
     (0x2032, 0x2037, 100),
 )
 X_EMOJI_WEIGHT_AS_ONE_SEQUENCE = True  # V: a whole emoji sequence weighs 2 (config v3)
-X_HANDLE_MAX = 15  # V: see PLATFORM-RULES.md (new handles; older ones up to 20)
-X_DISPLAY_NAME_MAX = 50  # V: see PLATFORM-RULES.md
 
 # --- LinkedIn (no primary source found) ------------------------------------------------
 # Source: see PLATFORM-RULES.md ("LinkedIn profile"); all S.
@@ -44,7 +42,6 @@ FACEBOOK_USERNAME_MIN = 5  # V
 FACEBOOK_USERNAME_MAX = 50  # S
 # Source: Graph API Page field `about`; see PLATFORM-RULES.md
 FACEBOOK_ABOUT_MAX = 100  # V
-FACEBOOK_MAX_CATEGORIES = 3  # U
 # Our own rule for what counts as "excessive capitals" in a Page name. U
 FACEBOOK_PAGE_NAME_CAPS_WORD_MAX = 4  # U: an all-caps word longer than this must be an acronym
 FACEBOOK_PAGE_NAME_CAPS_SHARE_MAX = 0.5  # U: more than half the letters capitals is an error
@@ -81,7 +78,6 @@ THREAD_MAX_POSTS = 10  # U
 POST_DEFAULT_MIN_HASHTAGS = 1  # U
 POST_DEFAULT_MAX_HASHTAGS = 3  # U
 TRIAGE_MIN_MENTIONS = 3  # U: a monitoring feed shorter than this teaches little
-TRIAGE_REPLY_ADVISED_MAX = 280  # U: a reply in a feed is short, whatever the platform allows
 OUTREACH_GROUP_POST_MIN_WORDS = 15  # U: a question to peers needs its context
 
 #: Post length limit per platform, by the platform key used in exercise parameters.

@@ -21,7 +21,6 @@ from . import (
 )
 from .fields import AnswerField, field_label, field_paths
 from .findings import Finding, Result
-from .limits import PLATFORM_LABELS
 from .params import check_params, coerce
 
 
@@ -252,8 +251,6 @@ KINDS: dict[str, ExerciseKind] = {
         codes=outreach.CODES,
     ),
 }
-
-PLATFORM_CHOICES = tuple(PLATFORM_LABELS.items())
 
 #: Every finding code of every kind -> what it means, without the learner's words.
 FINDING_CODES: dict[str, str] = {**codes.CODES}
