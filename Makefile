@@ -1,4 +1,5 @@
-# Two commands: `make run` and `make test`. Everything else is a step they take.
+# Two commands: `make run` and `make test`. Everything else is a step they take, or
+# `make test-fast`: the loop while editing, without browsers, servers and load tests.
 PYTHON ?= python3
 PORT ?= 5000
 # The demo admin signs in with the demo password alone; `make run DEMO_MFA=admin` asks for
@@ -8,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format
+.PHONY: run test test-fast lint format
 
 # System packages the tests need (Chromium, node and npm, xmlsec1, pdfinfo, LibreOffice) are
 # installed by tools/test-system-deps.sh where apt-get and root allow; elsewhere it names them.
@@ -35,6 +36,9 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not browser and not slow and not load"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -80,6 +80,7 @@ def filename(browser) -> str:
     return parse_options_header(value)[1]["filename"]
 
 
+@pytest.mark.slow
 def test_certificates_and_exports_download_under_gunicorn(served):
     learner = Browser(served)
     learner.sign_in("hoa@example.org", PASSWORD)

@@ -27,7 +27,7 @@ from course.models import (
 )
 from course.services import accounts, curriculum
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.load, pytest.mark.slow]
 
 LEARNERS = 50
 PASSWORD = "concurrency-pass"

@@ -19,7 +19,7 @@ from course.extensions import db
 from course.models import Role
 from course.services import accounts, content_io, content_limits, curriculum
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.load, pytest.mark.slow]
 
 PASSWORD = "import-load-pass"
 MODULE = "share-information"
