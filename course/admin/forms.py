@@ -10,11 +10,8 @@ from wtforms import (
     PasswordField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
-    widgets,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -25,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..form_fields import MultiCheckboxField, int_or_none, select_choices
 from ..models import Role
 from ..services import accounts, passwords
 
@@ -37,25 +35,9 @@ ROLE_LABELS = {
 STATES = {"active": True, "inactive": False}
 
 
-def _choices(pairs) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects; values are strings, "" for "all"."""
-    return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
-
-
 def _squash(value):
     """Spaces at the ends dropped, runs of spaces made one (what the services store)."""
     return " ".join(value.split()) if isinstance(value, str) else value
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class UserFilterForm(FlaskForm):
@@ -65,16 +47,16 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField("Name, email or employee id", validators=[Optional(), Length(max=120)])
-    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    department = SelectField("Department", coerce=int_or_none, validators=[Optional()])
     role = SelectField(
         "Role",
-        choices=_choices([(None, "Any role")] + [(r.value, r.value.title()) for r in Role]),
+        choices=select_choices([(None, "Any role")] + [(r.value, r.value.title()) for r in Role]),
         default="",
         validators=[Optional()],
     )
     state = SelectField(
         "State",
-        choices=_choices(
+        choices=select_choices(
             [(None, "Active and deactivated"), ("active", "Active"), ("inactive", "Deactivated")]
         ),  # fmt: skip
         default="",
@@ -84,7 +66,7 @@ class UserFilterForm(FlaskForm):
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.department.choices = _choices(
+        self.department.choices = select_choices(
             [(None, "All departments"), (accounts.NO_DEPARTMENT, "No department")]
             + [(d.id, d.name) for d in accounts.all_departments()]
         )
@@ -144,7 +126,7 @@ class _AccountForm(FlaskForm):
         description="Optional. The day they started.",
         validators=[Optional()],
     )
-    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    department = SelectField("Department", coerce=int_or_none, validators=[Optional()])
     new_department = StringField(
         "Or a new department",
         description="Type a name to create that department; leave empty to use the list above.",
@@ -153,7 +135,7 @@ class _AccountForm(FlaskForm):
     )
     roles = MultiCheckboxField(
         "Roles",
-        choices=_choices((r.value, label) for r, label in ROLE_LABELS.items()),
+        choices=select_choices((r.value, label) for r, label in ROLE_LABELS.items()),
     )
 
     def __init__(self, *args, user_id: int | None = None, **kwargs):
@@ -161,7 +143,7 @@ class _AccountForm(FlaskForm):
         self.user_id = user_id
         departments = accounts.all_departments()
         self._department_names = {d.id: d.name for d in departments}
-        self.department.choices = _choices(
+        self.department.choices = select_choices(
             [(None, "No department")] + [(d.id, d.name) for d in departments]
         )
 
@@ -243,7 +225,7 @@ class EditUserForm(_AccountForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.managed_departments.choices = _choices(self._department_names.items())
+        self.managed_departments.choices = select_choices(self._department_names.items())
 
     def validate_managed_departments(self, field):
         if field.data and Role.MANAGER.value not in (self.roles.data or []):

@@ -7,7 +7,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TelField,
@@ -16,16 +15,10 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..exercises import FieldGroup, build_answer, form_name, limits
 from ..exercises.length import x_counter_config
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
+from ..form_fields import MultiCheckboxField
 
 #: Characters in one answer field: more than any platform takes in one post (LinkedIn 3,000)
 #: or profile text, and every submission is stored as evidence.
