@@ -1,7 +1,7 @@
 """Engine settings that make SQLite safe under several worker processes, and the planner's
 statistics kept current by the product (`refresh_statistics`).
 
-Measured on this machine class (../shared/DESIGN.md): without a busy timeout most concurrent
+Measured on 2 cores: without a busy timeout most concurrent
 writes fail with "database is locked"; read-then-write transactions fail even with one unless
 they take the write lock up front. So: WAL, a busy timeout, foreign keys on, and
 `BEGIN IMMEDIATE` for every transaction that may write.

@@ -4,7 +4,7 @@ A provider's public reply must not disclose patient information, and merely conf
 reviewer is a patient, or mentioning their visit, treatment, dates or insurance, is a
 disclosure. HHS's Office for Civil Rights settled with Elite Dental Associates ($10,000,
 October 2019) and New Vision Dental ($23,000, 14 December 2022) over replies to online reviews
-(PLATFORM-RULES.md, "Replying to patients' reviews": V).
+(HHS press releases: V).
 
 These are word-pattern heuristics over the reply alone: they look for the phrasings that tie
 the reader to care ("your visit", "as we discussed", "our records show", "your surgery on

@@ -1,11 +1,11 @@
 """The `facebook_ad` exercise: an ad for a health service that Meta's standards accept.
 
-Rules from PLATFORM-RULES.md, "Facebook and Instagram ads: Meta Advertising Standards" (V):
-an ad must not assert or imply that the advertiser knows the viewer's personal attributes,
-health among them, nor ask about them ("Are you diabetic?", "Struggling with your weight?");
-no before-and-after images or claims and no negative self-perception (Personal Health and
-Appearance). Text lengths from "Facebook ads (recommendations)" are recommendations: they warn,
-never reject. The condition words and phrasings are our lists (U), English only.
+Rules from Meta Advertising Standards, "Personal Attributes" (V): an ad must not assert or
+imply that the advertiser knows the viewer's personal attributes, health among them, nor ask
+about them ("Are you diabetic?", "Struggling with your weight?"); no before-and-after images or
+claims and no negative self-perception (Meta's Personal Health and Appearance advertising
+policy, V). Meta's recommended text lengths are recommendations: they warn, never reject. The
+condition words and phrasings are our lists (U), English only.
 """
 
 from __future__ import annotations

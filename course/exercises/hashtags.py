@@ -1,11 +1,11 @@
 """Hashtags exactly as X parses them.
 
-Written from twitter-text's rules (its `validHashtag` regex and `extractHashtagsWithIndices`),
-see PLATFORM-RULES.md: a hashtag starts with `#` or full-width `＃`; the character before it
-is the start of the text, U+FE0E/U+FE0F, or a character that is neither hashtag-alphanumeric
-nor `&`; the body is the longest run of Unicode letters, marks, decimal digits, `_` and a
-few joiners, and must contain a letter or mark; it is dropped when followed by `#` or `://`,
-when the sign is followed by U+FE0F or U+20E3 (a keycap), or when it overlaps a URL.
+Written from twitter-text's rules (its `validHashtag` regex and `extractHashtagsWithIndices`): a
+hashtag starts with `#` or full-width `＃`; the character before it is the start of the text,
+U+FE0E/U+FE0F, or a character that is neither hashtag-alphanumeric nor `&`; the body is the
+longest run of Unicode letters, marks, decimal digits, `_` and a few joiners, and must contain a
+letter or mark; it is dropped when followed by `#` or `://`, when the sign is followed by U+FE0F
+or U+20E3 (a keycap), or when it overlaps a URL.
 
 Python's `re` has no Unicode property classes, so this is a small scanner over
 `unicodedata` categories that reproduces the regex's left-to-right, non-overlapping search.

@@ -1,11 +1,11 @@
 """The `outreach` exercise: reach out to an expert or to peers, for a clear purpose, safely.
 
-Two channels (the `channel` setting): a LinkedIn invitation note (300 characters, S, see
-PLATFORM-RULES.md "LinkedIn invitations") or a post to a professional group asking peers a
-practice question (a LinkedIn post's 3,000 characters, S). A clear purpose and no patient case
-are our teaching rules (U): word-pattern heuristics, English only. A case told "anonymously"
-still identifies someone when it carries an age, a date, a place, a job or a rare condition,
-so a single patient's story with any of these fails, and without them draws a warning.
+Two channels (the `channel` setting): a LinkedIn invitation note (300 characters, S) or a post
+to a professional group asking peers a practice question (a LinkedIn post's 3,000 characters,
+S). A clear purpose and no patient case are our teaching rules (U): word-pattern heuristics,
+English only. A case told "anonymously" still identifies someone when it carries an age, a date,
+a place, a job or a rare condition, so a single patient's story with any of these fails, and
+without them draws a warning.
 """
 
 from __future__ import annotations

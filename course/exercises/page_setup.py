@@ -1,6 +1,6 @@
 """The `page_setup` exercise: a Facebook Page for a clinic, field by field.
 
-Rules from Facebook's Page name and username standards, see PLATFORM-RULES.md. The phone
+Rules from Facebook's Page name and username standards (V unless limits.py says). The phone
 and email fields are the organisation's own public contact details, so they are checked
 for form, not for PHI; the name and About text are scanned for PHI.
 """
@@ -605,8 +605,8 @@ def validate(answer, params: dict) -> list[Finding]:
     note_emergency_missing, field_invalid / field_too_long_to_check, and phi_<kind> in the
     name, the About text and the note (not the clinic's own contact details). Warnings:
     username_empty, phone_other_country, note_emergency_number (EMERGENCY_NUMBERS). Sources:
-    PLATFORM-RULES.md ("Facebook Page"); the address, hours and note are what the exercise's
-    instructions ask for.
+    Facebook's Page name and username standards (see limits.py); the address, hours and
+    note are what the exercise's instructions ask for.
     """
     values, out = {}, []
     for name, label in FIELD_LABELS.items():

@@ -35,7 +35,7 @@ def describe(params: dict) -> list[str]:
     """The rules of a post exercise in plain sentences, from its merged `params`.
 
     Length limits come from `limits` (X: twitter-text's config v3; LinkedIn and Facebook:
-    secondary sources, see PLATFORM-RULES.md); hashtag counts and required hashtags, links and
+    secondary sources); hashtag counts and required hashtags, links and
     the organisation's domain from the trainer's settings.
     """
     platform = limits.PLATFORM_LABELS[params["platform"]]
@@ -212,7 +212,7 @@ def validate(answer, params: dict) -> list[Finding]:
     link_missing, official_source_missing, field_invalid / field_too_long_to_check, and
     phi_<kind> for patient information (warnings for the organisation's public contacts).
     Warnings: hashtag_repeated. Sources: twitter-text (length, hashtags, links), HIPAA Safe
-    Harbor (PHI), see PLATFORM-RULES.md.
+    Harbor, 45 CFR 164.514(b)(2) (PHI).
     """
     text, out = read_text(answer, "text", "Your post")
     if not text.strip():

@@ -38,7 +38,7 @@ def validate(answer, params: dict) -> list[Finding]:
     specialty_missing and role_not_in_headline / specialty_not_in_headline (when the settings
     require them), field_invalid / field_too_long_to_check, and phi_<kind> in any field.
     Warnings: about_preview (the About text runs past what shows before "see more").
-    Limits: LinkedIn's, from secondary sources only (PLATFORM-RULES.md, all S).
+    Limits: LinkedIn's, from secondary sources only (all S).
     """
     headline, out = read_text(answer, "headline", "Your headline")
     about, more = read_text(answer, "about", "Your About section")

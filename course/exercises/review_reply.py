@@ -1,6 +1,6 @@
 """The `review_reply` exercise: answer a patient's public review without disclosing anything.
 
-Rules from PLATFORM-RULES.md, "Replying to patients' reviews": a reply must not confirm that the
+Rules for replying to patients' reviews: a reply must not confirm that the
 reviewer is a patient or mention their visit, treatment, dates or insurance (HHS OCR
 settlements, 2019 and 2022: V); a safe reply thanks the reviewer, speaks of the practice's
 policies in general and offers an offline route (S); Google Business Profile allows 4,096

@@ -1,6 +1,6 @@
 """The `youtube_listing` exercise: title, description and hashtags of a hospital's video.
 
-Rules from PLATFORM-RULES.md, "YouTube video listing" (all S): a title of at most 100
+Rules from secondary sources on YouTube's video listing (all S): a title of at most 100
 characters, a description of at most 5,000; the first three hashtags of the description show
 above the title, more than 60 and YouTube ignores every one, 15 or fewer recommended. Hashtags
 are read as X's parser reads them (hashtags.py), which YouTube's display matches for the

@@ -28,7 +28,7 @@ def problems_of(text: str) -> list[tuple[int | None, str]]:
 
 
 def billion_laughs(levels: int) -> str:
-    """The issue's file: each level a list of ten aliases of the level before."""
+    """A "billion laughs" file: each level a list of ten aliases of the level before."""
     lines = [HEAD.rstrip("\n"), 'l0: &l0 "laugh "']
     for level in range(1, levels + 1):
         lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]")

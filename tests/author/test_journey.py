@@ -1,4 +1,4 @@
-"""The issue's "done when", through the test client: write, preview, publish, take, edit,
+"""A trainer's whole round, through the test client: write, preview, publish, take, edit,
 republish with retraining, export, import GIFT, read the item analysis."""
 
 import io

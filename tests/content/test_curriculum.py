@@ -24,8 +24,8 @@ from course.models import (
 from course.services import authoring, content_io, curriculum, progress, quiz
 
 FILES = sorted(content_io.CURRICULUM_DIR.glob("*.md"))
-#: The two articles, in `shared/seeds/` beside the checkout (or beside a parent of it, as for
-#: a worktree under /work/wt/).
+#: The two articles the curriculum was written from, in `shared/seeds/` beside the checkout or
+#: beside a folder above it.
 SEEDS = next(
     (
         folder / "shared" / "seeds"

@@ -84,7 +84,7 @@ def test_each_sequence_weighs_two_as_x_counts_it(version, sequence):
     assert data["status"] == emoji.STATUS["fully_qualified"]
     assert f"{float(data['E']):.1f}" == version
     assert post_length(sequence) == 2
-    # The case: 276 letters, a space and the sequence is 279, within X's 280.
+    # A post at the edge: 276 letters, a space and the sequence is 279, within X's 280.
     assert post_length("a" * 276 + " " + sequence) == 279
     assert is_valid_x_post("a" * 277 + " " + sequence)
     assert not is_valid_x_post("a" * 278 + " " + sequence)

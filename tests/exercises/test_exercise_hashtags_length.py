@@ -1,4 +1,4 @@
-"""Hashtags and post length, table-driven from the rules in PLATFORM-RULES.md."""
+"""Hashtags and post length, table-driven from twitter-text's rules (see hashtags.py)."""
 
 from __future__ import annotations
 

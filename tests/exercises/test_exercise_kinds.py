@@ -169,7 +169,7 @@ def test_post_official_source_accepts_health_authorities_and_own_site():
         ("website", "example", "website_invalid"),
         ("website", "https://localhost", "website_host"),
         ("phone", "12", "phone_invalid"),
-        # Possible (seven digits) but not dialable: no area code. The case.
+        # Possible (seven digits) but not dialable: no area code.
         ("phone", "555-1234", "phone_invalid"),
         ("phone", "555-0142", "phone_invalid"),
         ("phone", "(555) 555-0123", "phone_invalid"),

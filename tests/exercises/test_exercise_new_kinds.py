@@ -1,5 +1,5 @@
-"""The six kinds of issue 20 against the platforms' rules: right answers pass, wrong ones get
-the finding that says why, next to the field at fault."""
+"""Review replies, ads, video listings, photos, outreach and triage against the platforms' rules:
+right answers pass, wrong ones get the finding that says why, next to the field at fault."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def test_the_labelled_set_is_large_and_in_pairs():
         assert set(pair) == {"kind", "leak", "clean"}
         assert pair["leak"] != pair["clean"]
     kinds = {pair["kind"] for pair in ALL}
-    # Every kind the issue names: patients named in clinical context, ages over 89, dates
+    # Every kind of leak the corpus is for: patients named in clinical context, ages over 89, dates
     # tied to a person, identifiers in other phrasings, contacts of patients.
     assert {
         "name", "age", "date", "licence_number", "health_plan_number", "account_number",

@@ -177,7 +177,7 @@ def test_a_finding_about_the_whole_thread_is_shown_with_the_posts(signed_in, cli
     assert "Number your posts" in group
 
 
-# --- the kinds of issue 20: each page renders its form, takes a right and a wrong answer ------
+# --- the later kinds: each page renders its form, takes a right and a wrong answer ------
 NEW_KIND_PAGES = {
     "review_reply": ("compare-and-improve-care", "review-reply"),
     "facebook_ad": ("hands-on-training", "health-service-ad"),
