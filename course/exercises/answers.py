@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from . import limits
 from .fields import path_steps
-from .findings import ERROR, Finding, error
+from .findings import ERROR, Finding, FindingRecord, error
 from .phi import find_phi, message_for
 from .text import without_lone_surrogates
 
@@ -109,7 +109,7 @@ def field_text(answer, field: str | None) -> str:
     return read_text({"value": value}, "value", "")[0]
 
 
-def quote_for_learner(finding: Mapping, answer) -> str:
+def quote_for_learner(finding: FindingRecord, answer) -> str:
     """What a stored finding points to in the learner's own answer, or "" (for their page only).
 
     Managers and trainers read `message_for_others` instead.
@@ -121,7 +121,7 @@ def quote_for_learner(finding: Mapping, answer) -> str:
     return found if len(found) <= 80 else found[:77] + "..."
 
 
-def message_for_others(finding: Mapping) -> str:
+def message_for_others(finding: FindingRecord) -> str:
     """A stored finding's message as anyone but the learner may read it.
 
     A patient-information finding is worded from its code alone, so what leaked is never

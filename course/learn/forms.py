@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length
 from ..exercises import FieldGroup, build_answer, form_name, limits
 from ..exercises.length import x_counter_config
 from ..form_fields import MultiCheckboxField
+from ..models.progress import QuestionRecord
 
 #: Characters in one answer field: more than any platform takes in one post (LinkedIn 3,000)
 #: or profile text, and every submission is stored as evidence.
@@ -33,7 +34,9 @@ class StartQuizForm(FlaskForm):
     submit = SubmitField("Start the quiz")
 
 
-def quiz_form(questions: list[dict], formdata=None, picks: dict | None = None) -> FlaskForm:
+def quiz_form(
+    questions: list[QuestionRecord], formdata=None, picks: dict | None = None
+) -> FlaskForm:
     """A form with one field per drawn question, named q0, q1, ... in the order shown;
     `picks` (question key -> choice ids, as saved with the attempt) are shown selected."""
 
@@ -67,7 +70,7 @@ def quiz_form(questions: list[dict], formdata=None, picks: dict | None = None) -
     return QuizForm(data=data)
 
 
-def answers_from(form, questions: list[dict]) -> dict[str, list[str]]:
+def answers_from(form, questions: list[QuestionRecord]) -> dict[str, list[str]]:
     """The picked choice ids per question key, whatever the field type."""
     answers = {}
     for index, question in enumerate(questions):

@@ -7,10 +7,12 @@ evidence after every event, that dashboards and reports read with one indexed qu
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal, TypedDict
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..exercises.findings import FindingRecord
 from ..extensions import db
 from .types import Json, enum_type, utcnow
 
@@ -24,6 +26,30 @@ class ProgressStatus(StrEnum):
 class AttemptState(StrEnum):
     OPEN = "open"
     SUBMITTED = "submitted"
+
+
+class ChoiceRecord(TypedDict):
+    """A choice as an attempt stored it: the Choice's id as a string, its text and feedback."""
+
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+class QuestionRecord(TypedDict):
+    """A question as stored in `QuizAttempt.questions` (a JSON list of these).
+
+    Built by `quiz.draw_questions` when the attempt starts, never by hand: the question as the
+    learner saw it, its choices in the order shown and which are right, so grading and the
+    review read the attempt alone, whatever the module's later revisions say.
+    """
+
+    key: str
+    type: Literal["single", "multiple", "true_false"]
+    prompt: str
+    explanation: str
+    choices: list[ChoiceRecord]
 
 
 class LessonRead(db.Model):
@@ -47,7 +73,7 @@ class QuizAttempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     #: The questions and choices in the order this learner saw them, with the right answers.
-    questions: Mapped[list] = mapped_column(Json)
+    questions: Mapped[list[QuestionRecord]] = mapped_column(Json)
     #: question key -> list of choice ids picked.
     answers: Mapped[dict | None] = mapped_column(Json)
     correct_count: Mapped[int | None]
@@ -70,7 +96,8 @@ class ExerciseSubmission(db.Model):
     #: The task as the learner saw it: title and validator parameters.
     exercise: Mapped[dict] = mapped_column(Json)
     answer: Mapped[dict] = mapped_column(Json)
-    findings: Mapped[list] = mapped_column(Json)
+    #: What the validator said, as `Finding.as_record` stores it.
+    findings: Mapped[list[FindingRecord]] = mapped_column(Json)
     passed: Mapped[bool]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The random token of the form this answer was sent from: the same form sent twice (a

@@ -67,7 +67,7 @@ def of_learner(user_id: int) -> Evidence:
     )
 
 
-def quiz_answers(attempt) -> list[dict]:
+def quiz_answers(attempt: QuizAttempt) -> list[dict]:
     """An attempt's stored questions with the choices the learner picked, right or wrong."""
     picked = attempt.answers or {}
     result = []

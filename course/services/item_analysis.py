@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from .. import exercises
+from ..exercises import FindingRecord
 from ..extensions import db
 from ..models import AttemptState, ExerciseSubmission, QuizAttempt
+from ..models.progress import QuestionRecord
 
 TOO_EASY = 0.9
 TOO_HARD = 0.3
@@ -105,6 +107,7 @@ def analyse(module_id: int, settings: Mapping[str, dict] | None = None) -> Analy
     prompts: dict[str, str] = {}
     order: dict[str, int] = {}
     wrong: dict[str, Counter] = defaultdict(Counter)
+    questions: list[QuestionRecord]
     for questions, answers in rows:
         answers = answers or {}
         marks = {}
@@ -167,6 +170,7 @@ def _exercises(module_id: int, settings: Mapping[str, dict]) -> list[ExerciseSta
     by_key: dict[str, ExerciseStats] = {}
     counts: dict[str, Counter] = defaultdict(Counter)
     kinds: dict[str, str] = {}
+    findings: list[FindingRecord] | None
     for key, kind, passed, findings, n in grouped:
         stats = by_key.setdefault(key, ExerciseStats(key=key))
         kinds.setdefault(key, kind)

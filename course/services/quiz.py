@@ -8,6 +8,7 @@ from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import AttemptState, Module, QuestionType, QuizAttempt
+from ..models.progress import ChoiceRecord, QuestionRecord
 from ..models.types import utcnow
 
 _system_random = random.SystemRandom()
@@ -35,7 +36,7 @@ class Grade:
         return {result.key: result for result in self.questions}
 
 
-def draw_questions(revision, rng: random.Random = _system_random) -> list[dict]:
+def draw_questions(revision, rng: random.Random = _system_random) -> list[QuestionRecord]:
     """The questions of one attempt: a fresh subset when the quiz is smaller than the bank,
     in the trainer's order, with choices shuffled (true/false keeps its order)."""
     bank = list(revision.questions)
@@ -46,24 +47,24 @@ def draw_questions(revision, rng: random.Random = _system_random) -> list[dict]:
     drawn = []
     for question in bank:
         choices = [
-            {"id": str(c.id), "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
+            ChoiceRecord(id=str(c.id), text=c.text, correct=c.is_correct, feedback=c.feedback)
             for c in question.choices
         ]
         if question.type is not QuestionType.TRUE_FALSE:
             rng.shuffle(choices)
         drawn.append(
-            {
-                "key": question.key,
-                "type": question.type.value,
-                "prompt": question.prompt,
-                "explanation": question.explanation,
-                "choices": choices,
-            }
+            QuestionRecord(
+                key=question.key,
+                type=question.type.value,
+                prompt=question.prompt,
+                explanation=question.explanation,
+                choices=choices,
+            )
         )
     return drawn
 
 
-def grade(questions: list[dict], answers: dict[str, list[str]], pass_mark: int) -> Grade:
+def grade(questions: list[QuestionRecord], answers: dict[str, list[str]], pass_mark: int) -> Grade:
     """All-or-nothing per question: a multiple-answer question needs exactly the right set."""
     results = []
     for question in questions:
@@ -81,7 +82,7 @@ def grade(questions: list[dict], answers: dict[str, list[str]], pass_mark: int) 
     )
 
 
-def unanswered(questions: list[dict], answers: dict[str, list[str]]) -> list[str]:
+def unanswered(questions: list[QuestionRecord], answers: dict[str, list[str]]) -> list[str]:
     """Keys of the questions with no valid choice picked."""
     missing = []
     for question in questions:
@@ -92,7 +93,9 @@ def unanswered(questions: list[dict], answers: dict[str, list[str]]) -> list[str
     return missing
 
 
-def clean_answers(questions: list[dict], submitted: dict[str, list[str]]) -> dict[str, list[str]]:
+def clean_answers(
+    questions: list[QuestionRecord], submitted: dict[str, list[str]]
+) -> dict[str, list[str]]:
     """Keep only choice ids that belong to each question; one for single-answer questions."""
     cleaned = {}
     for question in questions:
