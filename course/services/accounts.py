@@ -41,6 +41,7 @@ def _hash(password: str) -> str:
 
 
 def normalise_email(email: str) -> str:
+    """An email as accounts store and look it up: trimmed, lower case."""
     return email.strip().lower()
 
 
@@ -173,9 +174,12 @@ def credentials(email: str) -> Credentials | None:
 
 
 def password_matches(account: Credentials | None, password: str) -> bool:
-    """Whether this is the account's password. The same hashing is done whether the
-    account exists, is deactivated or is active, so the answer's timing tells nothing.
-    Call it outside any transaction: it takes 100 ms or more of CPU by design."""
+    """Whether this is the account's password.
+
+    The same hashing is done whether the account exists, is deactivated or is active, so the
+    answer's timing tells nothing. Call it outside any transaction: it takes 100 ms or more of
+    CPU by design.
+    """
     method = current_app.config["PASSWORD_HASH_METHOD"]
     stored = account.password_hash if account else passwords.decoy_hash(method)
     matches = passwords.verify(stored, password)
@@ -183,9 +187,11 @@ def password_matches(account: Credentials | None, password: str) -> bool:
 
 
 def upgraded_hash(account: Credentials, password: str) -> str | None:
-    """A new hash when the stored one is of an older method or weaker parameters (to be
-    saved by `save_hash`); None when it is current. Hashes, so call it outside a
-    transaction."""
+    """A new hash when the stored one is of an older method or weaker parameters.
+
+    The caller saves it with `save_hash`; None when it is current. Hashes, so call it outside a
+    transaction.
+    """
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if passwords.needs_rehash(account.password_hash, method):
         return passwords.hash_password(password, method)
@@ -210,16 +216,21 @@ def may_use_password(user: User) -> bool:
 
 
 def check_password(password: str, context: Iterable[str] = ()) -> None:
-    """Refuse a password that is short or easy to guess (services/passwords.py), with the
-    reason; `context` holds the person's name and email and other words to avoid."""
+    """Refuse a password that is short or easy to guess (services/passwords.py), with the reason.
+
+    `context` holds the person's name and email and other words to avoid.
+    """
     name = current_app.config.get("ORGANISATION_NAME") or ""
     if reason := passwords.weakness(password, (*context, name)):
         raise AccountError(reason, "password")
 
 
 def reset_password(user_id: int, password: str, actor_id: int) -> User:
-    """An admin sets a new password: the person's sessions and API tokens end (whoever knew
-    the old password may have used them), and their failed sign-ins are forgotten."""
+    """An admin sets a new password.
+
+    The person's sessions and API tokens end (whoever knew the old password may have used them),
+    and their failed sign-ins are forgotten.
+    """
     user = _user(user_id)
     check_password(password, (user.name, user.email))
     user.password_hash = _hash(password)
@@ -256,6 +267,8 @@ class UserFilters:
 
 @dataclass(frozen=True)
 class UserPage:
+    """One page of the account list: its users, the total matching, the page number and size."""
+
     users: list[User]
     total: int
     page: int
@@ -263,6 +276,7 @@ class UserPage:
 
     @property
     def pages(self) -> int:
+        """How many pages there are; 1 when there is nothing to show."""
         return max(1, math.ceil(self.total / self.per_page))
 
 
@@ -526,6 +540,8 @@ def set_manager(email: str, department_names: list[str], actor_id: int | None = 
 
 @dataclass(frozen=True)
 class DepartmentRow:
+    """A department as the admin's list shows it, with its member counts."""
+
     id: int
     name: str
     members: int

@@ -30,8 +30,11 @@ MAX_REMIND_BEFORE = 90
 
 
 def reminder_days(text: str) -> str:
-    """ "1, 7" -> "7,1": days before the due date, distinct, largest first; "" for none.
-    Raises AssignmentError for anything but whole numbers of days from 1 to 90."""
+    """The reminder days as stored: "1, 7" -> "7,1".
+
+    Days before the due date, distinct, largest first; "" for none. Raises AssignmentError for
+    anything but whole numbers of days from 1 to 90.
+    """
     parts = [p.strip() for p in (text or "").split(",") if p.strip()]
     if not all(p.isdigit() and 1 <= int(p) <= MAX_REMIND_BEFORE for p in parts):
         raise AssignmentError(

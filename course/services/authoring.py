@@ -56,6 +56,7 @@ def sentence(problems: list[str]) -> str:
 
 
 def subject(module: Module) -> str:
+    """The audit log's subject for a module."""
     return f"module:{module.id}"
 
 
@@ -70,8 +71,10 @@ NOUNS = {"lessons": "lesson", "questions": "question", "exercises": "exercise"}
 
 
 def item_title(row) -> str:
-    """What a trainer reads for a lesson, question or exercise: its title, or a question's
-    prompt cut to a line."""
+    """What a trainer reads for a lesson, question or exercise.
+
+    Its title, or a question's prompt cut to a line.
+    """
     text = getattr(row, "title", None) or getattr(row, "prompt", "") or row.key
     return text if len(text) <= 80 else text[:79].rstrip() + "…"
 
@@ -96,6 +99,8 @@ def module_by_slug(slug: str) -> Module | None:
 
 @dataclass(frozen=True)
 class ModuleRow:
+    """A module as the studio's list shows it: titles, revision numbers, last change."""
+
     slug: str
     title: str
     published_number: int | None
@@ -231,6 +236,7 @@ class KeyMaker:
         self._next: dict[str, int] = {}
 
     def make(self, wanted: str) -> str:
+        """A key not taken yet, made from `wanted`, and now taken."""
         base = _KEY_CHARS.sub("-", wanted.lower()).strip("-")[:60].strip("-") or "item"
         if not base[0].isalnum():
             base = "k" + base
@@ -403,8 +409,10 @@ def save_exercise(
 
 
 def delete_item(module: Module, actor_id: int, part: str, key: str) -> str:
-    """Remove a lesson, question or exercise from the draft (recorded results keep theirs);
-    returns the title of what was removed."""
+    """Remove a lesson, question or exercise from the draft; returns the title removed.
+
+    Recorded results keep theirs.
+    """
     draft = ensure_draft(module, actor_id)
     rows = getattr(draft, part)
     row = _find(rows, key)
@@ -489,6 +497,7 @@ class Changes:
     titles: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def title(self, part: str, key: str) -> str:
+        """The title of a lesson, question or exercise by its key (the key when it has none)."""
         return self.titles.get((part, key), key)
 
     def lines(self) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -618,8 +627,9 @@ def import_module(
     into: Module | None = None,
     replace_draft: bool = False,
 ) -> Module:
-    """Store a parsed module file (content_io.parse_module) as a new module, or as the new
-    draft of `into`. Parse first, outside any write transaction: this only writes.
+    """Store a parsed module file (content_io.parse_module) as a new module or draft of `into`.
+
+    Parse first, outside any write transaction: this only writes.
 
     Raises ContentError when the slug is taken by another module, and AuthoringError when
     `into` has an unpublished draft that `replace_draft` does not allow to overwrite:
@@ -660,8 +670,9 @@ def import_module(
 def read_gift(
     text: str, filename: str, *, skip_unsupported: bool = False
 ) -> tuple[list[content_io.QuestionSpec], list[tuple[int | None, str]]]:
-    """The questions of a GIFT file, each checked as the question form checks one, and the
-    problems found; pure, so it runs before any write transaction.
+    """The questions of a GIFT file, each checked as the question form checks one.
+
+    Returns them with the problems found; pure, so it runs before any write transaction.
 
     All or nothing by default: any unreadable, unsupported or oversized question raises
     ContentError with its line. With `skip_unsupported`, the readable questions are returned
@@ -704,8 +715,9 @@ def add_gift_questions(
     filename: str,
     skipped: list[tuple[int | None, str]] = (),
 ) -> list[str]:
-    """Add questions read by `read_gift` to the draft; returns their keys (made unique).
-    The skipped ones are named in the audit line.
+    """Add questions read by `read_gift` to the draft.
+
+    Returns their keys (made unique). The skipped ones are named in the audit line.
 
     Raises ContentError when the draft would hold more than content_limits.QUESTIONS.
     """
@@ -750,7 +762,9 @@ def add_gift_questions(
 def import_gift(
     module: Module, actor_id: int, text: str, filename: str, *, skip_unsupported: bool = False
 ) -> tuple[list[str], list[tuple[int | None, str]]]:
-    """Read a GIFT file and add its questions to the draft (`read_gift`, then
-    `add_gift_questions`); returns the new keys and the skipped questions."""
+    """Read a GIFT file and add its questions to the draft.
+
+    `read_gift`, then `add_gift_questions`; returns the new keys and the skipped questions.
+    """
     questions, skipped = read_gift(text, filename, skip_unsupported=skip_unsupported)
     return add_gift_questions(module, actor_id, questions, filename, skipped), skipped

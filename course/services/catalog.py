@@ -46,6 +46,8 @@ def _published_statement(parts: tuple[str, ...]):
 
 @dataclass(frozen=True)
 class LessonText:
+    """A lesson's key, title and rendered (sanitised) HTML."""
+
     key: str
     title: str
     body_html: str
@@ -53,8 +55,11 @@ class LessonText:
 
 @dataclass(frozen=True)
 class OpenLesson:
-    """A lesson as a learner opens it: where it stands among its module's lessons, and
-    whether this learner has read it in the published revision."""
+    """A lesson as a learner opens it.
+
+    Where it stands among its module's lessons, and whether this learner has read it in the
+    published revision.
+    """
 
     slug: str
     module_title: str
@@ -64,14 +69,17 @@ class OpenLesson:
 
     @property
     def lesson(self) -> LessonText:
+        """The lesson opened."""
         return self.lessons[self.index]
 
     @property
     def previous(self) -> LessonText | None:
+        """The lesson before it in the module, or None for the first."""
         return self.lessons[self.index - 1] if self.index else None
 
     @property
     def next(self) -> LessonText | None:
+        """The lesson after it in the module, or None for the last."""
         return self.lessons[self.index + 1] if self.index + 1 < len(self.lessons) else None
 
 
@@ -96,8 +104,10 @@ def open_lesson(slug: str, key: str, user_id: int) -> OpenLesson | None:
 
 
 def _open_lesson_statement():
-    """Built once, in Core: building and compiling an ORM select per view costs more than
-    running it."""
+    """The statement behind `open_lesson`, built once, in Core.
+
+    Building and compiling an ORM select per view costs more than running it.
+    """
     module, revision, read = Module.__table__, ModuleRevision.__table__, LessonRead.__table__
     return (
         select(revision.c.id, revision.c.updated_at, read.c.id)
@@ -131,8 +141,10 @@ def _lesson_texts(revision_id: int, updated_at: datetime) -> tuple[str, tuple[Le
 
 
 def lesson_titles(reads) -> dict[tuple[int, int, str], str]:
-    """(module id, revision number, lesson key) -> the lesson's title in that revision, for
-    pages that list lesson reads (one query however many reads)."""
+    """(module id, revision number, lesson key) -> the lesson's title in that revision.
+
+    For pages that list lesson reads (one query however many reads).
+    """
     wanted = {(r.module_id, r.revision_number) for r in reads}
     if not wanted:
         return {}

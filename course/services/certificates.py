@@ -77,6 +77,7 @@ def renewed_completion(user_id: int, module: Module, completed_at: datetime) -> 
 
 
 def by_code(code: str) -> Certificate | None:
+    """The certificate with this verification code, or None (also for junk codes)."""
     if not code or len(code) > 40:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
@@ -154,8 +155,10 @@ def of_learner(user_id: int) -> list[Certificate]:
 
 
 def latest_for(user_id: int, module_id: int) -> Certificate | None:
-    """The newest certificate the learner holds for the module (the one to offer on a page
-    that announces the completion), or None."""
+    """The newest certificate the learner holds for the module, or None.
+
+    The one to offer on a page that announces the completion.
+    """
     return db.session.scalar(
         select(Certificate)
         .where(Certificate.user_id == user_id, Certificate.module_id == module_id)
@@ -192,8 +195,10 @@ def _printable() -> frozenset[int]:
 
 
 def unprintable(text: str) -> str:
-    """The characters of text that the certificate's font has no glyph for (CJK, Devanagari,
-    Thai, ...), each once, in order; control and format characters need no glyph."""
+    """The characters of text that the certificate's font has no glyph for, each once, in order.
+
+    CJK, Devanagari, Thai, ...; control and format characters need no glyph.
+    """
     printable = _printable()
     missing = dict.fromkeys(
         char
@@ -204,8 +209,10 @@ def unprintable(text: str) -> str:
 
 
 def _fitted(doc: FPDF, text: str, size: int, smallest: int, line_height: float) -> None:
-    """One centred bold line at the largest size from size down to smallest that fits the
-    frame; text too long even at smallest wraps over as many lines as it needs."""
+    """One centred bold line at the largest size from size down to smallest that fits the frame.
+
+    Text too long even at smallest wraps over as many lines as it needs.
+    """
     for points in range(size, smallest - 1, -1):
         doc.set_font(FONT, "B", points)
         if doc.get_string_width(text) <= TEXT_WIDTH - 2 * doc.c_margin:

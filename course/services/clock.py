@@ -72,8 +72,10 @@ def start_of_day(day: date, tz: ZoneInfo | None = None) -> datetime:
 
 
 def add_months(moment: date | datetime, months: int):
-    """The same day `months` later (or earlier), clamped to the month's last day
-    (31 Jan + 1 month = 28 or 29 Feb)."""
+    """The same day `months` later (or earlier), clamped to the month's last day.
+
+    31 Jan + 1 month = 28 or 29 Feb.
+    """
     index = moment.month - 1 + months
     year, month = moment.year + index // 12, index % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
@@ -81,16 +83,20 @@ def add_months(moment: date | datetime, months: int):
 
 
 def expires_on(completed_at: datetime | None, recert_months: int | None) -> date | None:
-    """The organisation's date on which a completion stops counting: `recert_months` after the
-    date it was completed on. None when it never expires (no interval) or was not completed."""
+    """The organisation's date on which a completion stops counting.
+
+    `recert_months` after the date it was completed on. None when it never expires (no interval)
+    or was not completed.
+    """
     if completed_at is None or recert_months is None:
         return None
     return add_months(local_date(completed_at), recert_months)
 
 
 def expired_before(day: date, recert_months: int) -> datetime:
-    """The naive-UTC moment such that a completion at or after it is still valid on `day`, and
-    one before it has expired: the exact SQL twin of `expires_on(c, m) <= day`.
+    """The naive-UTC moment from which a completion is still valid on `day`.
+
+    One before it has expired: the exact SQL twin of `expires_on(c, m) <= day`.
 
     `add_months` is monotone, so the completion dates that have expired by `day` are all the
     dates up to the last one, `last`, with add_months(last, m) <= day; the boundary is the

@@ -44,6 +44,8 @@ class ContentError(Exception):
 
 @dataclass
 class ChoiceSpec:
+    """A question's choice as a module file states it."""
+
     text: str
     correct: bool = False
     feedback: str = ""
@@ -51,6 +53,8 @@ class ChoiceSpec:
 
 @dataclass
 class QuestionSpec:
+    """A question as a module file states it, with its choices."""
+
     key: str
     type: QuestionType
     prompt: str
@@ -60,6 +64,8 @@ class QuestionSpec:
 
 @dataclass
 class LessonSpec:
+    """A lesson as a module file states it: its key, title and Markdown."""
+
     key: str
     title: str
     markdown: str
@@ -67,6 +73,8 @@ class LessonSpec:
 
 @dataclass
 class ExerciseSpec:
+    """An exercise as a module file states it: its kind, title, instructions and settings."""
+
     key: str
     kind: str
     title: str
@@ -76,6 +84,8 @@ class ExerciseSpec:
 
 @dataclass
 class ModuleSpec:
+    """A whole module file, parsed: settings, lessons, questions and exercises."""
+
     slug: str
     title: str
     summary: str = ""
@@ -94,10 +104,12 @@ class _LineDict(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line each mapping starts on, and refuses what could
-    make a small file large: anchors and aliases (one alias can repeat a whole subtree, so a
-    few hundred bytes expand to gigabytes), nesting deeper than the format needs, and more
-    nodes than the largest module has."""
+    """A safe loader that remembers the line each mapping starts on.
+
+    It refuses what could make a small file large: anchors and aliases (one alias can repeat a
+    whole subtree, so a few hundred bytes expand to gigabytes), nesting deeper than the format
+    needs, and more nodes than the largest module has.
+    """
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -158,8 +170,11 @@ def _yaml_problem(error: yaml.YAMLError) -> tuple[int | None, str]:
 
 
 class _Fields:
-    """Reads typed values out of one YAML mapping, adding a problem (with the mapping's line)
-    for each value of the wrong type or size instead of storing it."""
+    """Reads typed values out of one YAML mapping.
+
+    Each value of the wrong type or size adds a problem (with the mapping's line) instead of
+    being stored.
+    """
 
     def __init__(self, mapping, line: int | None, problems: list, label: str = ""):
         self.mapping, self.line, self.problems = mapping, line, problems

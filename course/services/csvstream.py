@@ -13,10 +13,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value):
-    """A value as a CSV cell: numbers stay numbers, text that a spreadsheet would run as a
-    formula gets a leading apostrophe (OWASP's advice), dates and datetimes become ISO 8601
-    ("2026-03-01", "2026-03-01T14:05:00"): the forms LibreOffice's default import reads as a
-    date and a date and time (it leaves "2026-03-01 14:05:00" as text)."""
+    """A value as a CSV cell.
+
+    Numbers stay numbers, text that a spreadsheet would run as a formula gets a leading
+    apostrophe (OWASP's advice), dates and datetimes become ISO 8601 ("2026-03-01",
+    "2026-03-01T14:05:00"): the forms LibreOffice's default import reads as a date and a date
+    and time (it leaves "2026-03-01 14:05:00" as text).
+    """
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -39,9 +39,11 @@ def _batches(rows: list[dict]):
 
 
 def generate(learners: int, departments: int = 10, seed: int = 1) -> dict:
-    """Add `learners` learners in `departments` demo wards, a manager of all of them, every
-    published module assigned to every ward, and random progress; returns what was made.
-    The caller commits."""
+    """Add `learners` learners in `departments` demo wards; returns what was made.
+
+    With a manager of all of them, every published module assigned to every ward, and random
+    progress. The caller commits.
+    """
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     now = utcnow()
     if not db.session.scalar(select(func.count()).where(Module.published_revision_id.is_not(None))):

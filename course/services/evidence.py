@@ -31,6 +31,8 @@ from .scope import Scope
 
 @dataclass(frozen=True)
 class Evidence:
+    """One learner's records, each list newest first (see `of_learner`)."""
+
     reads: list
     attempts: list
     submissions: list
@@ -38,8 +40,10 @@ class Evidence:
 
 
 def of_learner(user_id: int) -> Evidence:
-    """Every lesson read, submitted quiz attempt, exercise submission and certificate of one
-    learner, newest first, with module titles (four queries)."""
+    """Every lesson read, quiz attempt, exercise submission and certificate of one learner.
+
+    Newest first, with module titles (four queries); attempts only once submitted.
+    """
     title = title_column().label("module_title")
 
     def rows(model, when, *where):
@@ -105,8 +109,10 @@ COLUMNS = [
 def iter_rows(
     scope: Scope, filters: Filters, learner_id: int | None = None, chunk: int = 1000
 ) -> Iterator[list]:
-    """Raw evidence rows (columns COLUMNS) for the learners in scope: three streamed
-    queries, so memory stays flat however many rows there are."""
+    """Raw evidence rows (columns COLUMNS) for the learners in scope.
+
+    Three streamed queries, so memory stays flat however many rows there are.
+    """
 
     def stream(model, *columns, where=()):
         stmt = (

@@ -1,9 +1,9 @@
-"""Moodle's GIFT quiz format, read into question specs: pure Python, no Flask, no database.
+r"""Moodle's GIFT quiz format, read into question specs: pure Python, no Flask, no database.
 
 Supported: multiple choice (`=right ~wrong`), multiple answers with weights (`~%50%a ~%-100%b`),
 true/false (`{T}`, `{F}`, `{TRUE}`, `{FALSE}`, with `#wrong#right` feedback), per-answer feedback
 (`#`), general feedback (`####`), comments (`//`), titles (`::title::`), escapes
-(`\\~ \\= \\# \\{ \\} \\: \\n`) and `$CATEGORY:` lines (skipped; the question on the next line
+(`\~ \= \# \{ \} \: \n`) and `$CATEGORY:` lines (skipped; the question on the next line
 is read). Other GIFT types (essay, numeric, matching, short answer, description) are reported by
 line, never silently dropped. See https://docs.moodle.org/en/GIFT_format.
 
@@ -33,6 +33,8 @@ _KEY_CHARS = re.compile(r"[^a-z0-9]+")
 
 @dataclass
 class GiftChoice:
+    """One answer of a GIFT question: its text, whether it is right, its feedback."""
+
     text: str
     correct: bool = False
     feedback: str = ""
@@ -58,6 +60,8 @@ class GiftQuestion:
 
 @dataclass
 class GiftResult:
+    """What a GIFT file held: the questions read and a problem for each that was not."""
+
     questions: list[GiftQuestion] = field(default_factory=list)
     #: (line, message) for every question that could not be read.
     problems: list[tuple[int, str]] = field(default_factory=list)

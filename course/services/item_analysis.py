@@ -30,6 +30,8 @@ TOO_HARD = 0.3
 
 @dataclass(frozen=True)
 class QuestionStats:
+    """One question over all submitted attempts: facility, discrimination, commonest wrong pick."""
+
     key: str
     prompt: str
     attempts: int
@@ -40,6 +42,7 @@ class QuestionStats:
 
     @property
     def flags(self) -> list[str]:
+        """What a trainer should look at: too easy, too hard, negative discrimination."""
         flags = []
         if self.facility is not None and self.facility > TOO_EASY:
             flags.append("too easy")
@@ -52,8 +55,11 @@ class QuestionStats:
 
 @dataclass(frozen=True)
 class FindingStats:
-    """How many submissions carried a finding: `description` says what the code means and
-    `field_label` where, in words that never quote an answer."""
+    """How many submissions carried a finding.
+
+    `description` says what the code means and `field_label` where, in words that never quote an
+    answer.
+    """
 
     code: str
     field: str | None
@@ -65,6 +71,8 @@ class FindingStats:
 
 @dataclass
 class ExerciseStats:
+    """One exercise over every submission: how many passed and which findings came up."""
+
     key: str
     submissions: int = 0
     passed: int = 0
@@ -73,6 +81,8 @@ class ExerciseStats:
 
 @dataclass(frozen=True)
 class Analysis:
+    """A module's item analysis: its quiz questions and its exercises."""
+
     attempts: int
     questions: list[QuestionStats]
     exercises: list[ExerciseStats]

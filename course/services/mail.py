@@ -95,10 +95,12 @@ class Settings:
 
     @property
     def smtp(self) -> bool:
+        """True when mail goes to an SMTP server, False when it is written to files."""
         return bool(self.host)
 
     @property
     def sender_address(self) -> str:
+        """The bare address of SENDER, without its display name."""
         return parseaddr(self.sender)[1]
 
 
@@ -230,9 +232,11 @@ SELECT_COLUMNS = (
 
 
 def enqueue_from(select_stmt) -> int:
-    """Add one message per row of `select_stmt` (columns SELECT_COLUMNS, in that order) in
-    one statement, however many rows; rows whose key is already in the outbox add nothing.
-    Returns how many were added."""
+    """Add one message per row of `select_stmt` in one statement, however many rows.
+
+    The statement's columns are SELECT_COLUMNS, in that order; rows whose key is already in the
+    outbox add nothing. Returns how many were added.
+    """
     now = utcnow()
     source = select_stmt.subquery("source")
     rows = select(
@@ -307,8 +311,11 @@ class Composed:
 
 
 def build_mime(message: OutboxMessage, composed: Composed, mail: Settings) -> bytes:
-    """The RFC 5322 message: plain text and HTML alternatives, attachments, and headers that
-    say it is automatic and, for optional kinds, how to unsubscribe (RFC 2369 and 8058)."""
+    """The RFC 5322 message.
+
+    Plain text and HTML alternatives, attachments, and headers that say it is automatic and, for
+    optional kinds, how to unsubscribe (RFC 2369 and 8058).
+    """
     email = EmailMessage()
     email["Subject"] = composed.subject
     email["From"] = mail.sender
@@ -362,6 +369,7 @@ class SmtpConnection:
         return smtp
 
     def send(self, to_address: str, data: bytes) -> None:
+        """Deliver one message; raises DeliveryError (permanent when refused for good)."""
         if self.smtp is None:
             self.smtp = self._open()
         try:
@@ -379,6 +387,7 @@ class SmtpConnection:
             raise DeliveryError(str(refused), permanent=True)
 
     def reset(self) -> None:
+        """Forget the refused message's transaction (RSET), or close a session that cannot."""
         try:
             if self.smtp is not None:
                 self.smtp.rset()
@@ -386,6 +395,7 @@ class SmtpConnection:
             self.close()
 
     def close(self) -> None:
+        """End the SMTP session (QUIT), if one is open."""
         if self.smtp is not None:
             try:
                 self.smtp.quit()
@@ -404,6 +414,7 @@ class FileConnection:
         self.current: OutboxMessage | None = None
 
     def send(self, to_address: str, data: bytes) -> None:
+        """Write one message to its file; raises DeliveryError when it cannot be written."""
         message = self.current
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -415,6 +426,7 @@ class FileConnection:
             raise DeliveryError(f"cannot write {self.directory}: {error}") from None
 
     def close(self) -> None:
+        """Nothing to close."""
         pass
 
 
@@ -497,8 +509,10 @@ def claim(limit: int, now: datetime | None = None) -> list[int]:
 
 
 def load(message_ids: list[int]) -> list[OutboxMessage]:
-    """The claimed messages and their recipients' accounts, in two statements (then
-    `attempt` and the composer find each in the session)."""
+    """The claimed messages and their recipients' accounts, in two statements.
+
+    Then `attempt` and the composer find each in the session.
+    """
     messages = list(
         db.session.scalars(
             select(OutboxMessage)
@@ -608,6 +622,8 @@ def send_again(message_id: int) -> bool:
 
 @dataclass(frozen=True)
 class OutboxPage:
+    """One page of the outbox: its messages, the total, the page number and size, state counts."""
+
     rows: list[OutboxMessage]
     total: int
     page: int
@@ -616,6 +632,7 @@ class OutboxPage:
 
     @property
     def pages(self) -> int:
+        """How many pages there are; 1 when there is nothing to show."""
         return max(1, -(-self.total // self.per_page))
 
 
@@ -653,7 +670,9 @@ SHOWN_HEADERS = ("From", "To", "Subject", "Date", "List-Unsubscribe", "Auto-Subm
 
 def readable(message: OutboxMessage, compose: Compose) -> Readable:
     """The stored message, or for one not attempted yet, what it would be if sent now.
-    Raises Skip (it would not be sent) or MailSettingsError."""
+
+    Raises Skip (it would not be sent) or MailSettingsError.
+    """
     preview = message.mime is None
     data = build_mime(message, compose(message), settings()) if preview else message.mime
     parsed = message_from_bytes(data, policy=policy.default)
@@ -671,6 +690,7 @@ def readable(message: OutboxMessage, compose: Compose) -> Readable:
 
 
 def attempts_of(message_id: int) -> list[MailAttempt]:
+    """Every delivery attempt of a message, oldest first."""
     return list(
         db.session.scalars(
             select(MailAttempt).where(MailAttempt.message_id == message_id).order_by(MailAttempt.id)

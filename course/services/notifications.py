@@ -50,8 +50,11 @@ from .scope import scope_for
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of message: how its subject reads, whether people may turn it off, and why
-    it is sent (the footer). Templates: templates/mail/<name>.txt and .html."""
+    """A kind of message.
+
+    How its subject reads, whether people may turn it off, and why it is sent (the footer).
+    Templates: templates/mail/<name>.txt and .html.
+    """
 
     name: str
     #: What people turn off on the unsubscribe page ("certificate notices").
@@ -74,8 +77,11 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 @contextmanager
 def batch_cache():
-    """While a sender runs: the rows messages refer to (modules, assignments, people) are
-    read once, not once per message."""
+    """While a sender runs.
+
+    The rows messages refer to (modules, assignments, people) are read once, not once per
+    message.
+    """
     g.mail_rows = {}
     try:
         yield
@@ -342,8 +348,11 @@ def _compiled(env, source: str):
 
 
 def compose(message: OutboxMessage) -> mail.Composed:
-    """The message's subject and both parts, from its kind's templates; raises mail.Skip for
-    a message that must not go (an unknown kind, a deactivated account, an opted-out kind)."""
+    """The message's subject and both parts, from its kind's templates.
+
+    Raises mail.Skip for a message that must not go (an unknown kind, a deactivated account, an
+    opted-out kind).
+    """
     kind = KINDS.get(message.kind)
     if kind is None:
         raise mail.Skip(f"No kind of message is called {message.kind!r}.")
@@ -412,8 +421,11 @@ def _key(kind: str, *parts) -> object:
 
 
 def _columns(kind: str, key, to_address, user_id, **values) -> list:
-    """The columns of mail.SELECT_COLUMNS, in order; those not given are typed NULLs
-    (PostgreSQL will not put an untyped NULL into an integer column)."""
+    """The columns of mail.SELECT_COLUMNS, in order.
+
+    Those not given are typed NULLs (PostgreSQL will not put an untyped NULL into an integer
+    column).
+    """
     given = {"kind": literal(kind), "key": key, "to_address": to_address, "user_id": user_id}
     given.update(values)
     table = OutboxMessage.__table__
@@ -424,8 +436,10 @@ def _columns(kind: str, key, to_address, user_id, **values) -> list:
 
 
 def assignments_made(assignment_ids: list[int]) -> int:
-    """A message to every active learner each new assignment reaches, with the due date kept
-    on their progress (after assignments.refresh_due). One statement; returns the count."""
+    """A message to every active learner each new assignment reaches; returns the count.
+
+    With the due date kept on their progress (after due_dates.refresh_due). One statement.
+    """
     if not assignment_ids:
         return 0
     reached = or_(
@@ -459,8 +473,10 @@ def assignments_made(assignment_ids: list[int]) -> int:
 
 
 def retraining_required(module_id: int, version: int, reason: str) -> int:
-    """A message to every active learner whose completion a publication requiring retraining
-    ends, with the trainer's reason. Call it before the completions are re-opened."""
+    """A message to every active learner whose completion a retraining publication ends.
+
+    With the trainer's reason. Call it before the completions are re-opened.
+    """
     params = {"reason": reason, "version": version}
     rows = (
         select(
@@ -526,6 +542,8 @@ def certificate_issued(certificate: Certificate) -> int | None:
 
 @dataclass(frozen=True)
 class ReminderReport:
+    """How many messages one run of send-reminders queued, by kind."""
+
     due_soon: int
     overdue: int
     expiring: int
@@ -533,11 +551,15 @@ class ReminderReport:
 
     @property
     def total(self) -> int:
+        """All the messages queued."""
         return self.due_soon + self.overdue + self.expiring + self.digests
 
 
 def parse_days(text: str) -> list[int]:
-    """ "7,1" -> [7, 1]; the form has checked it (ignores anything that is not a number)."""
+    """The stored reminder days, largest first: "7,1" -> [7, 1].
+
+    The form has checked them; anything that is not a number is ignored.
+    """
     return sorted({int(p) for p in (text or "").replace(" ", "").split(",") if p.isdigit()},
                   reverse=True)  # fmt: skip
 
@@ -660,8 +682,10 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
 
 
 def enqueue_digests(now: datetime | None = None) -> int:
-    """One digest per department for each active manager whose digest weekday is today and
-    who has not turned digests off (one statement)."""
+    """One digest per department for each active manager whose digest weekday is today.
+
+    Managers who turned digests off get none. One statement.
+    """
     today = clock.today(now or utcnow())
     is_manager = (
         select(UserRole.user_id)

@@ -57,8 +57,10 @@ def needs_rehash(stored: str, method: str) -> bool:
 
 @functools.cache
 def decoy_hash(method: str) -> str:
-    """A hash to check against when there is no account (or it is deactivated), so every
-    sign-in costs the same hashing whatever the email."""
+    """A hash to check against when there is no account (or it is deactivated).
+
+    So every sign-in costs the same hashing whatever the email.
+    """
     return hash_password("not a password anyone has", method)
 
 

@@ -293,6 +293,7 @@ class ModuleCard:
 
     @property
     def overdue(self) -> bool:
+        """True when the module is assigned and overdue or expired."""
         return self.due is not None and self.due.status.value in ("overdue", "expired")
 
     @property
@@ -306,6 +307,7 @@ class ModuleCard:
 
     @property
     def percent(self) -> int:
+        """How far through the module, in percent (see `percent`)."""
         return percent(
             self.lessons_read,
             self.lesson_count,

@@ -16,6 +16,8 @@ _system_random = random.SystemRandom()
 
 @dataclass(frozen=True)
 class QuestionResult:
+    """One question graded: right or not, the choice ids picked and the right ones."""
+
     key: str
     correct: bool
     chosen: list[str]
@@ -24,6 +26,8 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class Grade:
+    """A graded attempt: right answers out of the total, the score in percent, pass or not."""
+
     correct: int
     total: int
     score: int
@@ -37,8 +41,11 @@ class Grade:
 
 
 def draw_questions(revision, rng: random.Random = _system_random) -> list[QuestionRecord]:
-    """The questions of one attempt: a fresh subset when the quiz is smaller than the bank,
-    in the trainer's order, with choices shuffled (true/false keeps its order)."""
+    """The questions of one attempt.
+
+    A fresh subset when the quiz is smaller than the bank, in the trainer's order, with choices
+    shuffled (true/false keeps its order).
+    """
     bank = list(revision.questions)
     size = revision.quiz_size or len(bank)
     if size < len(bank):
@@ -109,6 +116,7 @@ def clean_answers(
 
 
 def open_attempt(user_id: int, module_id: int) -> QuizAttempt | None:
+    """The learner's newest attempt at the module that is not submitted yet, or None."""
     return db.session.scalar(
         select(QuizAttempt)
         .where(
@@ -145,8 +153,9 @@ def start_attempt(user_id: int, module: Module, rng: random.Random = _system_ran
 
 
 def save_picks(attempt: QuizAttempt, picks: dict[str, list[str]]) -> bool:
-    """Keep the learner's picks with their open attempt as they make them, so nothing is lost
-    if their session ends before they submit; False when it was already submitted.
+    """Keep the learner's picks with their open attempt; False when it was already submitted.
+
+    Saved as they make them, so nothing is lost if their session ends before they submit.
 
     `picks` are cleaned first (only choices of each question; one for a single answer).
     """

@@ -92,7 +92,10 @@ _mail_cleaner = bleach.Cleaner(
 
 
 def sanitize_mail_html(html: str) -> str:
-    """A mail's HTML body for display in the app: its layout and inline styles kept, anything
-    that could run or load from elsewhere removed (the admin outbox shows mail this way)."""
+    """A mail's HTML body for display in the app.
+
+    Its layout and inline styles kept, anything that could run or load from elsewhere removed
+    (the admin outbox shows mail this way).
+    """
     body = re.search(r"<body[^>]*>(.*)</body>", html or "", re.DOTALL | re.IGNORECASE)
     return _mail_cleaner.clean(body.group(1) if body else html or "")

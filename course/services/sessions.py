@@ -42,8 +42,10 @@ def _open(user_id: int, remember: bool, expires_at: datetime) -> str:
 
 
 def rotate(key: str) -> str | None:
-    """A new key for a remembered session (its old key stops working); the session's
-    absolute end stays as it was. None when the session no longer exists."""
+    """A new key for a remembered session (its old key stops working).
+
+    The session's absolute end stays as it was. None when the session no longer exists.
+    """
     row = db.session.scalar(select(UserSession).where(UserSession.key_hash == digest(key)))
     if row is None or row.expires_at <= utcnow():
         return None

@@ -82,8 +82,10 @@ def record_failure(email: str, address: str, device: str | None) -> None:
 
 
 def forget_failures(email: str, device: str | None = None, everywhere: bool = False) -> None:
-    """After a successful sign-in, this browser's failures for the account no longer
-    count; `everywhere` (an admin's password reset) forgets them all."""
+    """After a successful sign-in, this browser's failures for the account no longer count.
+
+    `everywhere` (an admin's password reset) forgets them all.
+    """
     where = [SignInAttempt.email == email]
     if not everywhere:
         where.append(
@@ -124,9 +126,11 @@ def record_reset_request(email: str, address: str) -> bool:
 
 
 def submission_wait(user_id: int, now: datetime | None = None) -> int:
-    """Seconds a learner must wait before the next exercise submission or quiz start; 0 when
-    they may go on. Counted from the evidence itself: at most SUBMISSIONS_PER_MINUTE of
-    each in any minute, far more than a person types, far fewer than a script sends."""
+    """Seconds a learner must wait before the next exercise submission or quiz start.
+
+    0 when they may go on. Counted from the evidence itself: at most SUBMISSIONS_PER_MINUTE of
+    each in any minute, far more than a person types, far fewer than a script sends.
+    """
     limit = current_app.config["SUBMISSIONS_PER_MINUTE"]
     now = now or utcnow()
     since = now - timedelta(minutes=1)

@@ -45,8 +45,10 @@ def revoke(user: User, token_id: int) -> bool:
 
 
 def revoke_all(user_id: int) -> int:
-    """Revoke every live token of a person (their password was reset); returns how many.
-    The caller commits and writes the audit line."""
+    """Revoke every live token of a person (their password was reset).
+
+    Returns how many. The caller commits and writes the audit line.
+    """
     result = db.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
@@ -56,6 +58,7 @@ def revoke_all(user_id: int) -> int:
 
 
 def tokens_of(user: User) -> list[ApiToken]:
+    """A person's API tokens, newest first, revoked and expired ones included."""
     return list(
         db.session.scalars(
             select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
@@ -64,13 +67,15 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 
 def expires_at(token: ApiToken):
+    """When the token stops working: LIFETIME after it was made."""
     return token.created_at + LIFETIME
 
 
 def authenticate(raw: str | None) -> User:
     """The manager a raw token belongs to; raises TokenError saying what is wrong.
 
-    Notes the token's use (at most once a minute); the caller commits."""
+    Notes the token's use (at most once a minute); the caller commits.
+    """
     if not raw:
         raise TokenError("Send your API token as 'Authorization: Bearer <token>'.")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
