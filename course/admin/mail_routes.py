@@ -8,7 +8,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..models import MessageState, OutboxMessage, Role
 from ..security import MAX_ID
-from ..services import mail, notifications, rendering
+from ..services import mail, notifications, paging, rendering
 from . import bp
 from .forms import DeleteForm
 
@@ -39,13 +39,16 @@ def list_mail():
     number = request.args.get("page", 1, type=int)
     if not 1 <= number <= MAX_ID:  # an offset past what the database takes is a 500
         return render_error(404, f"There is no page {number}.")
-    page = mail.outbox_page(MessageState(state) if state else None, number)
-    if number < 1 or number > page.pages:
-        return render_error(404, f"There is no page {number}: the outbox has {page.pages}.")
+    counts = mail.state_counts()
+    try:
+        page = mail.outbox_page(MessageState(state) if state else None, number, counts=counts)
+    except paging.PageOutOfRangeError as error:
+        return render_error(404, str(error))
     settings, problem = _delivery()
     return render_template(
         "admin/mail.html",
         page=page,
+        counts=counts,
         state=state,
         states=list(MessageState),
         kinds=notifications.KINDS,

@@ -8,7 +8,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..models import Department, Role, User
 from ..saving import save
-from ..services import accounts, mfa
+from ..services import accounts, mfa, paging
 from . import bp
 from .forms import (
     DeleteForm,
@@ -37,7 +37,7 @@ def list_users():
         return render_template("admin/users.html", form=form, page=None), 400
     try:
         page = accounts.list_users(form.filters(), form.page.data or 1)
-    except accounts.PageOutOfRangeError as error:
+    except paging.PageOutOfRangeError as error:
         return render_error(404, str(error))
     return render_template("admin/users.html", form=form, page=page)
 

@@ -5,7 +5,6 @@ first and raises AccountError (naming the form field at fault) before it changes
 each change adds an audit line; the caller commits.
 """
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +16,8 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Assignment, Department, Role, User, UserRole
 from ..models.people import manager_department
-from . import audit, clock, due_dates, passwords, sessions, throttle, tokens
+from . import audit, clock, due_dates, paging, passwords, sessions, throttle, tokens
+from .paging import Page
 from .refusal import RefusalError
 
 GENERIC_FAILURE = "That email and password do not match an account. Please try again."
@@ -265,25 +265,6 @@ class UserFilters:
     active: bool | None = None
 
 
-@dataclass(frozen=True)
-class UserPage:
-    """One page of the account list: its users, the total matching, the page number and size."""
-
-    users: list[User]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are; 1 when there is nothing to show."""
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-class PageOutOfRangeError(LookupError):
-    """A page number past the last page; the message says how many there are."""
-
-
 def _filtered(stmt, filters: UserFilters):
     if filters.search:
         stmt = stmt.where(
@@ -304,24 +285,22 @@ def _filtered(stmt, filters: UserFilters):
     return stmt
 
 
-def list_users(filters: UserFilters, page: int = 1, per_page: int = USERS_PER_PAGE) -> UserPage:
+def list_users(filters: UserFilters, page: int = 1, per_page: int = USERS_PER_PAGE) -> Page[User]:
     """One page of accounts by name, with their department and roles loaded.
 
     Three statements however many accounts there are: the count, the page (departments
     joined), the roles of the page (selectin). Raises PageOutOfRangeError past the last page.
     """
     total = db.session.scalar(_filtered(select(func.count(User.id)), filters)) or 0
-    pages = max(1, math.ceil(total / per_page))
-    if page > pages:
-        raise PageOutOfRangeError(f"There is no page {page}: these filters give {pages}.")
+    first = paging.offset(page, total, per_page, "these filters give")
     users = db.session.scalars(
         _filtered(select(User), filters)
         .options(joinedload(User.department))
         .order_by(User.name, User.id)
         .limit(per_page)
-        .offset((page - 1) * per_page)
+        .offset(first)
     ).all()
-    return UserPage(list(users), total, page, per_page)
+    return Page(list(users), total, page, per_page)
 
 
 # Changing an account -------------------------------------------------------------------------

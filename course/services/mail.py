@@ -46,7 +46,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..extensions import db
 from ..models import MailAttempt, MailOptOut, MessageState, OutboxMessage, User
 from ..models.types import utcnow
-from . import clock
+from . import clock, paging
+from .paging import Page
 
 #: How long a claimed message is reserved for the sender that claimed it. A sender that dies
 #: mid-batch leaves its messages to the next one after this.
@@ -620,36 +621,34 @@ def send_again(message_id: int) -> bool:
 # -- reading the outbox (the admin page) -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OutboxPage:
-    """One page of the outbox: its messages, the total, the page number and size, state counts."""
-
-    rows: list[OutboxMessage]
-    total: int
-    page: int
-    per_page: int
-    counts: dict[MessageState, int]
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are; 1 when there is nothing to show."""
-        return max(1, -(-self.total // self.per_page))
-
-
-def outbox_page(state: MessageState | None, number: int = 1, per_page: int = 50) -> OutboxPage:
-    """The newest messages first, optionally in one state, with the count in every state."""
-    counts = {
+def state_counts() -> dict[MessageState, int]:
+    """How many messages the outbox holds in each state (a state with none is left out)."""
+    return {
         MessageState(s): n
         for s, n in db.session.execute(
             select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
         )
     }
+
+
+def outbox_page(
+    state: MessageState | None,
+    number: int = 1,
+    per_page: int = 50,
+    counts: dict[MessageState, int] | None = None,
+) -> Page[OutboxMessage]:
+    """The newest messages first, optionally in one state; raises PageOutOfRangeError past the end.
+
+    `counts` (`state_counts()`, which the page shows too) saves counting the messages again.
+    """
+    counts = state_counts() if counts is None else counts
     stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if state is not None:
         stmt = stmt.where(OutboxMessage.state == state)
     total = counts.get(state, 0) if state else sum(counts.values())
-    rows = db.session.scalars(stmt.limit(per_page).offset((max(number, 1) - 1) * per_page)).all()
-    return OutboxPage(list(rows), total, number, per_page, counts)
+    first = paging.offset(number, total, per_page, "the outbox has")
+    rows = db.session.scalars(stmt.limit(per_page).offset(first)).all()
+    return Page(list(rows), total, number, per_page)
 
 
 @dataclass(frozen=True)
