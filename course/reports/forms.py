@@ -6,12 +6,9 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -22,22 +19,12 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
+from ..form_fields import MultiCheckboxField, int_or_none, select_choices
 from ..models import User
 from ..security import MAX_ID
 from ..services import assignments, audit_log, clock, notifications, reports
 from ..services.scope import PEOPLE, Scope, departments
 from ..templating import date_text
-
-
-def _choices(pairs) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects; values are strings, "" for "all"."""
-    return [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class ReportFilterForm(FlaskForm):
@@ -55,9 +42,9 @@ class ReportFilterForm(FlaskForm):
         description="Part of a name or email, or an employee id.",
         validators=[Optional(), Length(max=120, message="Use at most 120 characters.")],
     )
-    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    department = SelectField("Department", coerce=int_or_none, validators=[Optional()])
     job_title = SelectField("Job title", default="", validators=[Optional()])
-    module = SelectField("Module", coerce=_int_or_none, validators=[Optional()])
+    module = SelectField("Module", coerce=int_or_none, validators=[Optional()])
     status = SelectField("Status", default="", validators=[Optional()])
     people = SelectField(
         "People",
@@ -70,14 +57,14 @@ class ReportFilterForm(FlaskForm):
     due_to = DateField("Due to", validators=[Optional()])
     sort = SelectField(
         "Sort by",
-        choices=_choices((c.key, c.heading) for c in reports.COLUMNS if c.sortable),
+        choices=select_choices((c.key, c.heading) for c in reports.COLUMNS if c.sortable),
         default="learner",
         filters=[lambda value: reports.SORT_ALIASES.get(value, value)],
         validators=[Optional()],
     )
     order = SelectField(
         "Order",
-        choices=_choices([("asc", "Ascending"), ("desc", "Descending")]),
+        choices=select_choices([("asc", "Ascending"), ("desc", "Descending")]),
         default="asc",
         validators=[Optional()],
     )
@@ -85,14 +72,14 @@ class ReportFilterForm(FlaskForm):
 
     def __init__(self, formdata, scope: Scope, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.department.choices = _choices(
+        self.department.choices = select_choices(
             [(None, "All departments")] + [(d.id, d.name) for d in departments(scope)]
         )
-        self.job_title.choices = _choices(
+        self.job_title.choices = select_choices(
             [("", "Any job title")] + [(t, t) for t in reports.job_titles(scope)]
         )
-        self.module.choices = _choices([(None, "All modules")] + reports.module_titles())
-        self.status.choices = _choices(
+        self.module.choices = select_choices([(None, "All modules")] + reports.module_titles())
+        self.status.choices = select_choices(
             [("", "Any status")] + [(s.value, label) for s, label, _ in reports.LEGEND]
         )
 
@@ -178,23 +165,20 @@ class ApiReportForm(ReportFilterForm):
     )
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
 class AssignmentForm(FlaskForm):
     modules = MultiCheckboxField(
         "Modules", coerce=int, validators=[DataRequired("Choose at least one module.")]
     )
     target = RadioField(
         "Assign to",
-        choices=_choices([("department", "A whole department"), ("learners", "Named learners")]),
+        choices=select_choices(
+            [("department", "A whole department"), ("learners", "Named learners")]
+        ),
         default="department",
         validators=[InputRequired("Choose who the modules are for.")],
     )
     # No Optional(): validate_department must run when the field is empty.
-    department = SelectField("Department", coerce=_int_or_none)
+    department = SelectField("Department", coerce=int_or_none)
     learners = TextAreaField(
         "Learners' emails",
         description="One email address per line; only people in your departments.",
@@ -248,8 +232,8 @@ class AssignmentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.user_ids: list[int] = []
-        self.modules.choices = _choices(reports.module_titles(assignable=True))
-        self.department.choices = _choices(
+        self.modules.choices = select_choices(reports.module_titles(assignable=True))
+        self.department.choices = select_choices(
             [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
         )
 
@@ -319,7 +303,9 @@ class DigestForm(FlaskForm):
 
     weekday = SelectField(
         "Weekly digest",
-        choices=_choices([("off", "Off: no digest")] + list(enumerate(notifications.WEEKDAYS))),
+        choices=select_choices(
+            [("off", "Off: no digest")] + list(enumerate(notifications.WEEKDAYS))
+        ),
         description="Each department you manage: counts by status, who is overdue, "
         "certificates expiring in 30 days, with the report as a CSV file.",
         validators=[InputRequired()],
