@@ -4,7 +4,7 @@ from ..database import writes_on_get
 from ..extensions import db
 from ..reports.forms import ApiReportForm
 from ..security import external_url
-from ..services import reports, tokens
+from ..services import paging, reports, tokens
 from ..services.scope import scope_for
 from . import bp
 
@@ -42,7 +42,7 @@ def get_report():
     sort, descending = form.sort.data or "learner", form.order.data == "desc"
     try:
         page = reports.page(scope, form.filters(), sort, descending, form.page.data or 1, per_page)
-    except reports.PageOutOfRangeError as error:
+    except paging.PageOutOfRangeError as error:
         return _error(404, str(error))
 
     def link(number):

@@ -27,6 +27,7 @@ from ..services import (
     evidence,
     mail,
     notifications,
+    paging,
     reports,
     tokens,
     workbook,
@@ -85,7 +86,7 @@ def show_report():
         page = reports.page(
             scope, filters, sort, descending, form.page.data or 1, now=now, counts=summary.counts
         )
-    except reports.PageOutOfRangeError as error:
+    except paging.PageOutOfRangeError as error:
         return render_error(404, str(error))
     return render_template(
         "reports/report.html",

@@ -128,8 +128,9 @@ def create_user(
     job_title: str | None = None,
     hire_date: date | None = None,
 ) -> User:
-    """Create an account; raises AccountError for a taken email or employee id, or a
-    guessable password.
+    """Create an account.
+
+    Raises AccountError for a taken email or employee id, or a guessable password.
 
     `judge_password=False` skips the strength check (the demo accounts' known password);
     `password=None` makes an account no password signs in to (single sign-on).

@@ -37,8 +37,10 @@ def cell(value):
 
 
 def lines(columns: list[Column], rows: Iterable[list], batch: int = 500) -> Iterator[str]:
-    """Yield the CSV text in chunks of `batch` rows, starting with the BOM and the headings;
-    `rows` are lists of the columns' values, written as `Column.text` gives them."""
+    """Yield the CSV text in chunks of `batch` rows, starting with the BOM and the headings.
+
+    `rows` are lists of the columns' values, written as `Column.text` gives them.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)

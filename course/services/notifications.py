@@ -501,8 +501,11 @@ def retraining_required(module_id: int, version: int, reason: str) -> int:
 
 
 def policy_resign_required(policy_id: int, version: int, reason: str, due_on: date) -> int:
-    """A message to every active person who signed an older version of the policy, asking
-    them to sign `version` by `due_on`, with the reason. One statement; returns the count."""
+    """A message to every active person who signed an older version of the policy.
+
+    It asks them to sign `version` by `due_on`, with the reason. One statement; returns the
+    count.
+    """
     signers = (
         select(PolicySignature.user_id)
         .where(PolicySignature.policy_id == policy_id, PolicySignature.version_number < version)

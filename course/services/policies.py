@@ -72,8 +72,11 @@ def version(policy_id: int, number: int) -> PolicyVersion | None:
 
 
 def text_hash(version: PolicyVersion) -> str:
-    """SHA-256 (hex) of the exact text a signer is shown: title, version number and the
-    sanitized body, as stored (a published version never changes, so neither does this)."""
+    """SHA-256 (hex) of the exact text a signer is shown.
+
+    Title, version number and the sanitized body, as stored (a published version never changes,
+    so neither does this).
+    """
     shown = f"{version.title}\nVersion {version.number}\n{version.body_html}"
     return hashlib.sha256(shown.encode("utf-8")).hexdigest()
 
@@ -177,8 +180,11 @@ def publish(
     due_on: date | None = None,
     reason: str = "",
 ) -> PolicyVersion:
-    """Publish the draft; with `resign`, everyone who signed an older version must sign this
-    one by `due_on` (told why by mail)."""
+    """Publish the draft.
+
+    With `resign`, everyone who signed an older version must sign this one by `due_on` (told why
+    by mail).
+    """
     draft = draft_of(policy)
     if draft is None:
         raise PolicyError("There is no draft to publish.")
@@ -213,8 +219,10 @@ def publish(
 
 
 def attach(actor_id: int, policy: Policy, module_ids: list[int]) -> list[int]:
-    """Attach the policy to exactly these modules (detaching it from any other); returns the
-    ids of the modules whose attachment changed."""
+    """Attach the policy to exactly these modules (detaching it from any other).
+
+    Returns the ids of the modules whose attachment changed.
+    """
     if policy.current_version_id is None:
         raise PolicyError("Publish the policy before attaching it to modules.", "modules")
     wanted = set(module_ids)
@@ -248,8 +256,10 @@ def _comparable(name: str) -> str:
 
 
 def counting_signature(user_id: int, policy: Policy) -> PolicySignature | None:
-    """The person's first signature that still counts (of a version at or after the policy's
-    `resign_since`), or None."""
+    """The person's first signature that still counts, or None.
+
+    One of a version at or after the policy's `resign_since`.
+    """
     return db.session.scalar(
         select(PolicySignature)
         .where(
@@ -263,8 +273,10 @@ def counting_signature(user_id: int, policy: Policy) -> PolicySignature | None:
 
 
 def module_condition(user_id: int, module: Module) -> list[datetime | None]:
-    """What a module's completion needs beyond lessons, quiz and exercises: [] when no
-    published policy is attached; else [the moment the learner signed it, or None]."""
+    """What a module's completion needs beyond lessons, quiz and exercises.
+
+    [] when no published policy is attached; else [the moment the learner signed it, or None].
+    """
     if module.policy_id is None:
         return []
     policy = db.session.get(Policy, module.policy_id)
@@ -284,9 +296,11 @@ def sign(
     ip_address: str,
     user_agent: str,
 ) -> PolicySignature:
-    """Record the person's signature of the policy's current version; refuses (PolicyError
-    naming the field) a missing tick, a name that is not theirs or a wrong password. Signing
-    a version already signed returns that signature."""
+    """Record the person's signature of the policy's current version.
+
+    Refuses (PolicyError naming the field) a missing tick, a name that is not theirs or a wrong
+    password. Signing a version already signed returns that signature.
+    """
     current = policy.current
     if current is None:
         raise PolicyError("This policy has no published version to sign.")

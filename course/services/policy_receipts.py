@@ -15,8 +15,11 @@ def _printable(text: str) -> str:
 
 
 def pdf(signature: PolicySignature) -> bytes:
-    """One A4 page: the policy and version, the signer (account name and typed name), the
-    time in UTC, IP address, browser, and the SHA-256 of the exact text shown."""
+    """One A4 page.
+
+    The policy and version, the signer (account name and typed name), the time in UTC, IP
+    address, browser, and the SHA-256 of the exact text shown.
+    """
     version = signature.version
     doc = FPDF(format="A4")
     for style, path in FONT_FILES.items():

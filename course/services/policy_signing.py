@@ -10,9 +10,11 @@ from . import policies, progress
 
 
 def sign(user: User, policy: Policy, **signing) -> tuple[PolicySignature, list[str]]:
-    """Record the signature (policies.sign, same arguments) and refresh the learner's standing
-    in every started module the policy is attached to; returns the signature and the slugs
-    of the modules this signature completed."""
+    """Record the signature (policies.sign, same arguments) and refresh the learner's standing.
+
+    Every started module the policy is attached to is refreshed; returns the signature and the
+    slugs of the modules this signature completed.
+    """
     signature = policies.sign(user, policy, **signing)
     completed = []
     for module in policies.attached_modules(policy.id):

@@ -1,5 +1,6 @@
-"""Who must sign which policy by when, and whether they have: THE rule, for the policy
-report, its CSV, the learner's list and the mail.
+"""Who must sign which policy by when, and whether they have.
+
+THE rule, for the policy report, its CSV, the learner's list and the mail.
 
 A person must sign a policy when it is published and reaches them: assigned to them or to
 their department (PolicyAssignment), attached to a module assigned to them, or when they
@@ -35,13 +36,16 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import clock
+from . import clock, paging
+from .paging import Page
 from .scope import Scope
 
 PER_PAGE = 50
 
 
 class SignStatus(StrEnum):
+    """Where a person stands with a policy (see LEGEND)."""
+
     SIGNED = "signed"
     NOT_SIGNED = "not_signed"
     OVERDUE = "overdue"
@@ -73,6 +77,8 @@ SORTS = ("learner", "department", "policy", "due", "status")
 
 @dataclass(frozen=True)
 class Filters:
+    """The policy report's filters; None (or no `user_id`) for all."""
+
     department_id: int | None = None
     policy_id: int | None = None
     status: SignStatus | None = None
@@ -83,6 +89,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Signed:
+    """One signature: the version signed, when, and its id (for the receipt)."""
+
     version_number: int
     signed_at: datetime
     signature_id: int
@@ -90,6 +98,8 @@ class Signed:
 
 @dataclass(frozen=True)
 class Row:
+    """One person and one policy they must sign, with their status by THE rule."""
+
     learner_id: int
     learner_name: str
     email: str
@@ -107,29 +117,15 @@ class Row:
 
     @property
     def label(self) -> str:
+        """The status in words."""
         return LABELS[self.status]
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Row]
-    total: int
-    counts: dict
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-class PageOutOfRangeError(ValueError):
-    """A page number past the last page."""
-
-
 def _reach():
-    """(user_id, policy_id, due_on, version_number, signed_at): every source that makes a
-    person sign a policy, and every signature, as one UNION ALL."""
+    """(user_id, policy_id, due_on, version_number, signed_at).
+
+    Every source that makes a person sign a policy, and every signature, as one UNION ALL.
+    """
     no_date, no_number, no_time = (
         null().cast(Date),
         null().cast(PolicySignature.version_number.type),
@@ -292,19 +288,22 @@ def page(
     number: int = 1,
     per_page: int = PER_PAGE,
     now: datetime | None = None,
-) -> Page:
-    """One page of rows with their signatures; raises PageOutOfRangeError past the last."""
-    by_status = counts(scope, filters, now)
+    by_status: dict | None = None,
+) -> Page[Row]:
+    """One page of rows with their signatures; raises paging.PageOutOfRangeError past the last.
+
+    `by_status` (`counts` for the same filters, which a page shows too) saves counting the
+    rows a second time.
+    """
+    by_status = counts(scope, filters, now) if by_status is None else by_status
     total = by_status.get(filters.status, 0) if filters.status else sum(by_status.values())
-    result = Page([], total, by_status, number, per_page)
-    if number < 1 or number > result.pages:
-        raise PageOutOfRangeError(f"There is no page {number}: the report has {result.pages}.")
+    first = paging.offset(number, total, per_page, "the report has")
     stmt, status = _statement(scope, filters, sort, descending)
     if filters.status is not None:
         stmt = stmt.where(status == filters.status.value)
-    found = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page), _params(now))
+    found = db.session.execute(stmt.limit(per_page).offset(first), _params(now))
     rows = _with_signatures([_row(values) for values in found])
-    return Page(rows, total, by_status, number, per_page)
+    return Page(rows, total, number, per_page)
 
 
 def iter_rows(

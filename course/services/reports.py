@@ -37,8 +37,9 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import clock, steps
+from . import clock, paging, steps
 from .columns import Column, Kind, values
+from .paging import Page
 from .scope import Scope
 
 PER_PAGE = 50
@@ -46,6 +47,8 @@ EXPIRY_WARNING = timedelta(days=30)
 
 
 class Status(StrEnum):
+    """Where a learner stands with an assigned module (see LEGEND)."""
+
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
@@ -90,6 +93,8 @@ LABELS = {status: label for status, label, _ in LEGEND}
 
 @dataclass(frozen=True)
 class Filters:
+    """The report's filters; None (or "") for all."""
+
     department_id: int | None = None
     module_id: int | None = None
     status: Status | None = None
@@ -104,27 +109,36 @@ class Filters:
 
 
 class ReportRow(SimpleNamespace):
-    """One cell of the learners x modules matrix: `learner_id`, `module_id`, the INPUTS and a
-    value per column of COLUMNS, by key (`row.status`, `row.due_on`, ...)."""
+    """One cell of the learners x modules matrix.
+
+    It holds `learner_id`, `module_id`, the INPUTS and a value per column of COLUMNS, by key
+    (`row.status`, `row.due_on`, ...).
+    """
 
     @property
     def label(self) -> str:
+        """The status in words."""
         return LABELS[self.status]
 
 
 @dataclass
 class Rate:
+    """A completion rate: of a module or a department, completed out of assigned."""
+
     name: str
     assigned: int = 0
     completed: int = 0
 
     @property
     def percent(self) -> int:
+        """Completed out of assigned, in whole percent (0 when none is assigned)."""
         return (100 * self.completed) // self.assigned if self.assigned else 0
 
 
 @dataclass
 class Summary:
+    """The report's figures: rates by module and department, counts by status, expiring soon."""
+
     by_module: list[Rate] = field(default_factory=list)
     by_department: list[Rate] = field(default_factory=list)
     counts: dict[Status, int] = field(default_factory=dict)
@@ -132,32 +146,19 @@ class Summary:
 
     @property
     def assigned(self) -> int:
+        """Assigned modules, all learners together."""
         return sum(self.counts.values())
 
     @property
     def overdue(self) -> int:
+        """Assigned modules overdue."""
         return self.counts.get(Status.OVERDUE, 0)
 
     @property
     def completion_percent(self) -> int:
+        """Completed (not expired) out of assigned, in whole percent."""
         done = self.counts.get(Status.COMPLETED, 0)
         return (100 * done) // self.assigned if self.assigned else 0
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[ReportRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-class PageOutOfRangeError(ValueError):
-    """A page number past the last page."""
 
 
 # -- the one place statuses are computed -------------------------------------------------------
@@ -209,8 +210,10 @@ _RECERT_VALUES = (
 
 
 def _status_params(now: datetime, recert_values: tuple[int, ...]) -> dict:
-    """The values the rule's parameters take at `now`; a statement using the rule gets them
-    with `.params()` or at execution."""
+    """The values the rule's parameters take at `now`.
+
+    A statement using the rule gets them with `.params()` or at execution.
+    """
     today = clock.today(now)
     since = {f"status_valid_since_{m}": clock.expired_before(today, m) for m in recert_values}
     return {"status_today": today, **since}
@@ -223,7 +226,8 @@ def _status_rule(recert_values: tuple[int, ...]):
     Expiry compares completed_at with now minus the interval, one parameter per interval in
     use, so the SQL is the same on SQLite and PostgreSQL (no date arithmetic in SQL). `now`
     is left as parameters (`_status_params`) so the expression is built once per set of
-    intervals: building it costs more than running it, and the dashboard runs it per view."""
+    intervals: building it costs more than running it, and the dashboard runs it per view.
+    """
     completed_at = ModuleProgress.completed_at
     recert = ModuleProgress.recert_months
     still_valid = or_(
@@ -257,9 +261,11 @@ def recert_intervals() -> tuple[int, ...]:
 
 
 def assigned_statuses(now: datetime | None = None):
-    """Every active learner's assigned modules with their status by THE rule, as one SELECT
-    for set-based readers (mail reminders) to build on. Columns: user_id, email,
-    department_id, module_id, due_on, recert_months, completed_at, status."""
+    """Every active learner's assigned modules with their status by THE rule, as one SELECT.
+
+    For set-based readers (mail reminders) to build on. Columns: user_id, email, department_id,
+    module_id, due_on, recert_months, completed_at, status.
+    """
     recert_values = _recert_values()
     stmt = (
         select(
@@ -280,8 +286,10 @@ def assigned_statuses(now: datetime | None = None):
 
 
 def expires_on_day(completed_at, recert_months, day: date, recert_values: tuple[int, ...]):
-    """SQL: the completion expires exactly on the organisation's `day`, i.e.
-    clock.expires_on(completed_at, recert_months) == day, for the intervals in use."""
+    """SQL: the completion expires exactly on the organisation's `day`.
+
+    That is clock.expires_on(completed_at, recert_months) == day, for the intervals in use.
+    """
     before = day - timedelta(days=1)
     return or_(
         false(),
@@ -450,7 +458,7 @@ def page(
     now: datetime | None = None,
     counts: dict | None = None,
 ) -> Page:
-    """One page of the matrix; raises PageOutOfRangeError past the last page.
+    """One page of the matrix; raises paging.PageOutOfRangeError past the last page.
 
     `counts` (Summary.counts for the same filters) saves counting the rows a second time.
     """
@@ -460,10 +468,8 @@ def page(
         total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     else:
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    result = Page([], total, number, per_page)
-    if number < 1 or number > result.pages:
-        raise PageOutOfRangeError(f"There is no page {number}: the report has {result.pages}.")
-    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
+    first = paging.offset(number, total, per_page, "the report has")
+    rows = db.session.execute(stmt.limit(per_page).offset(first))
     return Page([_row(r) for r in rows], total, number, per_page)
 
 
@@ -489,8 +495,11 @@ def table(rows: Iterable[ReportRow]) -> Iterator[list]:
 
 
 def summary_statement(scope: Scope, filters: Filters, now: datetime):
-    """The report's aggregate: (department, module, status, count). It reads module_progress
-    only through ix_module_progress_report, which covers it (a test checks the plan)."""
+    """The report's aggregate: (department, module, status, count).
+
+    It reads module_progress only through ix_module_progress_report, which covers it (a test
+    checks the plan).
+    """
     recert_values = _recert_values()
     status = _status_rule(recert_values).label("status")
     stmt = (
@@ -571,8 +580,10 @@ def expiring_certificates(scope: Scope, filters: Filters, now: datetime) -> list
 def module_titles(
     module_ids: list[int] | None = None, assignable: bool = False
 ) -> list[tuple[int, str]]:
-    """(id, title) of modules, all published ones when no ids are given, by title;
-    `assignable` leaves out archived modules (kept in reports, never assigned anew)."""
+    """(id, title) of modules, all published ones when no ids are given, by title.
+
+    `assignable` leaves out archived modules (kept in reports, never assigned anew).
+    """
     stmt = select(Module.id, title_column()).outerjoin(
         ModuleRevision, ModuleRevision.id == Module.published_revision_id
     )

@@ -279,13 +279,16 @@ class Plan:
 
     @property
     def changes(self) -> int:
+        """How many accounts the plan creates, updates or deactivates."""
         return len(self.creates) + len(self.updates) + len(self.deactivations)
 
     def to_json(self) -> str:
+        """The plan as compact JSON, as a preview keeps it."""
         return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "Plan":
+        """The plan a preview kept (`to_json`)."""
         return cls(**json.loads(text))
 
 
@@ -575,8 +578,10 @@ def _update(number, row, account: _Account, departments, department_name, actor_
 def store(
     plan: Plan, filename: str, data: bytes, actor_id: int | None, deactivate_missing: bool
 ) -> StaffImport:
-    """Keep a previewed plan under a new random token (the caller commits); previews never
-    applied are deleted after PREVIEW_LIFETIME."""
+    """Keep a previewed plan under a new random token (the caller commits).
+
+    Previews never applied are deleted after PREVIEW_LIFETIME.
+    """
     db.session.execute(
         delete(StaffImport).where(
             StaffImport.applied_at.is_(None), StaffImport.created_at < utcnow() - PREVIEW_LIFETIME
@@ -607,6 +612,8 @@ def stored(token: str) -> StaffImport | None:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What applying a plan did: accounts created, updated, deactivated, rows refused."""
+
     created: int
     updated: int
     deactivated: int
@@ -690,8 +697,10 @@ def _event(actor_id, action: str, user_id: int, summary: str) -> dict:
 
 
 def _check_unchanged(plan: Plan) -> None:
-    """Refuse when accounts changed since the preview: the plan would no longer be what the
-    admin saw."""
+    """Refuse when accounts changed since the preview.
+
+    The plan would no longer be what the admin saw.
+    """
     departments = dict(db.session.execute(select(Department.id, Department.name)).all())
     touched = {u["user_id"]: u for u in plan.updates}
     changed: list[str] = []
@@ -755,8 +764,10 @@ def _accounts_by_id(ids: list[int]) -> list[_Account]:
 
 
 def _departments_for(plan: Plan, actor_id, label: str) -> dict[str, int]:
-    """name (lower case) -> department id for every department the plan names; new ones are
-    created (one statement each: a file names few departments)."""
+    """name (lower case) -> department id for every department the plan names.
+
+    New ones are created (one statement each: a file names few departments).
+    """
     existing = {
         name.lower(): id_
         for id_, name in db.session.execute(select(Department.id, Department.name))
@@ -860,6 +871,7 @@ def _update_accounts(updates, department_ids, actor_id, label, events) -> None:
 
 
 def shown_value(value) -> str:
+    """A planned value as the preview shows it ("none", "active", a list joined by commas)."""
     if value is None:
         return "none"
     if isinstance(value, bool):
