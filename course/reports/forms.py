@@ -338,7 +338,7 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, formdata, actions: list[str], **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.action.choices = _choices([("", "Any action")] + [(a, a) for a in actions])
+        self.action.choices = select_choices([("", "Any action")] + [(a, a) for a in actions])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -297,7 +297,7 @@ def show_audit():
         return render_template("reports/audit.html", form=form, page=None), 400
     try:
         page = audit_log.page(scope, form.filters(current_user.id), form.page.data or 1)
-    except audit_log.PageOutOfRangeError as error:
+    except paging.PageOutOfRangeError as error:
         return render_error(404, str(error))
     return render_template("reports/audit.html", form=form, page=page)
 

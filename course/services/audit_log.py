@@ -5,7 +5,6 @@ themselves and the assignments made to them or to their people. A page is two st
 (the count, the page with each line's actor joined) however many lines there are.
 """
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,8 +13,9 @@ from sqlalchemy import String, cast, func, literal, or_, select
 
 from ..extensions import db
 from ..models import Assignment, AuditEvent, User
-from . import clock
+from . import clock, paging
 from .columns import Column, Kind
+from .paging import Page
 from .scope import Scope
 
 PER_PAGE = 50
@@ -48,6 +48,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Line:
+    """One line of the audit log as the page and its CSV show it."""
+
     id: int
     at: datetime
     actor_name: str | None
@@ -57,25 +59,11 @@ class Line:
     summary: str
 
 
-@dataclass(frozen=True)
-class Page:
-    lines: list[Line]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-class PageOutOfRangeError(LookupError):
-    """A page number past the last page."""
-
-
 def _about_scope(scope: Scope, viewer_id: int | None = None):
-    """SQL: the line is about one of the scope's departments or their assignments, or is the
-    viewer's own (a withdrawn assignment's line names an assignment that is gone)."""
+    """SQL: the line is about one of the scope's departments or their assignments.
+
+    Or it is the viewer's own (a withdrawn assignment's line names an assignment that is gone).
+    """
     ids = scope.department_ids or (-1,)
     assignment_subjects = select(literal("assignment:") + cast(Assignment.id, String)).where(
         or_(
@@ -126,16 +114,12 @@ def _lines(scope: Scope, filters: Filters):
     return _filtered(stmt, scope, filters).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 
-def page(scope: Scope, filters: Filters, number: int = 1, per_page: int = PER_PAGE) -> Page:
-    """One page of lines, newest first; raises PageOutOfRangeError past the last page."""
+def page(scope: Scope, filters: Filters, number: int = 1, per_page: int = PER_PAGE) -> Page[Line]:
+    """One page of lines, newest first; raises paging.PageOutOfRangeError past the last page."""
     counted = select(func.count(AuditEvent.id)).outerjoin(User, User.id == AuditEvent.actor_id)
     total = db.session.scalar(_filtered(counted, scope, filters)) or 0
-    result = Page([], total, number, per_page)
-    if number > result.pages:
-        raise PageOutOfRangeError(f"There is no page {number}: these filters give {result.pages}.")
-    rows = db.session.execute(
-        _lines(scope, filters).limit(per_page).offset((number - 1) * per_page)
-    )
+    first = paging.offset(number, total, per_page, "these filters give")
+    rows = db.session.execute(_lines(scope, filters).limit(per_page).offset(first))
     return Page([Line(*row) for row in rows], total, number, per_page)
 
 
