@@ -6,20 +6,14 @@ from wtforms import (
     DateField,
     HiddenField,
     PasswordField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..form_fields import MultiCheckboxField
 from ..services import clock, policies
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class PolicyVersionForm(FlaskForm):
