@@ -223,8 +223,9 @@ def _fitted(doc: FPDF, text: str, size: int, smallest: int, line_height: float) 
 
 @contextmanager
 def _tagged(doc: FPDF, role: str):
-    """Mark what is drawn inside as one element of the PDF's structure tree (H1, P), so screen
-    readers find the text in reading order and pdfinfo says "Tagged: yes".
+    """Mark what is drawn inside as one element of the PDF's structure tree (H1, P).
+
+    So screen readers find the text in reading order and pdfinfo says "Tagged: yes".
 
     fpdf2 2.8 tags images, links and outline headings itself but offers no public call for
     text; this uses the same structure builder its own image tagging uses.

@@ -204,8 +204,10 @@ def _leaves(value, path: str) -> Iterator[tuple[str, str]]:
 
 
 def answer_text(kind: str, answer) -> str:
-    """An exercise answer as the learner wrote it, field by field: each field's label, then
-    its text with its own line breaks; fields apart by a blank line."""
+    """An exercise answer as the learner wrote it, field by field.
+
+    Each field's label, then its text with its own line breaks; fields apart by a blank line.
+    """
     if not isinstance(answer, dict):
         return "" if answer is None else str(answer)
     parts = []
@@ -216,8 +218,10 @@ def answer_text(kind: str, answer) -> str:
 
 
 def findings_text(kind: str, findings) -> str:
-    """Findings as sentences, one a line, as the learner page words them for managers:
-    "Fix: Post text: ..." or "Advice: ...", patient information never repeated."""
+    """Findings as sentences, one a line, as the learner page words them for managers.
+
+    "Fix: Post text: ..." or "Advice: ...", patient information never repeated.
+    """
     lines = []
     for finding in findings or []:
         prefix = "Fix" if finding.get("severity") == ERROR else "Advice"

@@ -307,7 +307,7 @@ class ModuleCard:
 
     @property
     def percent(self) -> int:
-        """How far through the module, in percent (see `percent`)."""
+        """How far through the module, in percent (`steps.percent`)."""
         return percent(
             self.lessons_read,
             self.lesson_count,

@@ -43,8 +43,11 @@ TOP = Alignment(vertical="top")
 
 
 def clean(value):
-    """A value a workbook can hold: text without the control characters XML refuses, cut at
-    Excel's cell limit; anything else as it is."""
+    """A value a workbook can hold.
+
+    Text without the control characters XML refuses, cut at Excel's cell limit; anything else as
+    it is.
+    """
     if not isinstance(value, str):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -62,8 +65,10 @@ def _width(kind: Kind, value) -> int:
 def write(
     columns: list[Column], rows: Iterable[list], title: str, described: list[str]
 ) -> tempfile.TemporaryFile:
-    """The rows (lists of the columns' values) as a one-sheet workbook in a temporary file,
-    rewound for reading. Above the table: `title`, then each line of `described`."""
+    """The rows (lists of the columns' values) as a one-sheet workbook in a temporary file.
+
+    The file is rewound for reading. Above the table: `title`, then each line of `described`.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_name(title))
     rows = texts(columns, rows)
@@ -107,8 +112,10 @@ def write(
 
 
 def chunks(target, size: int = 64 * 1024):
-    """The written workbook's bytes, a chunk at a time; the temporary file is closed at the end
-    or when the response is dropped."""
+    """The written workbook's bytes, a chunk at a time.
+
+    The temporary file is closed at the end or when the response is dropped.
+    """
     try:
         while chunk := target.read(size):
             yield chunk
@@ -117,7 +124,7 @@ def chunks(target, size: int = 64 * 1024):
 
 
 def _sheet_name(title: str) -> str:
-    """A sheet name Excel takes: at most 31 characters, none of []:*?/\\."""
+    r"""A sheet name Excel takes: at most 31 characters, none of []:*?/\."""
     name = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
     return name[:31] or "Sheet"
 
@@ -136,8 +143,11 @@ def _styled(sheet, value, font=None, fill=None, align=None) -> WriteOnlyCell:
 
 
 def _cell_maker(sheet, column: Column):
-    """A function making one column's cells: number formats for numbers and dates, text kept
-    as text (a leading "=" is no formula), long text wrapped at its line breaks."""
+    """A function making one column's cells.
+
+    Number formats for numbers and dates, text kept as text (a leading "=" is no formula), long
+    text wrapped at its line breaks.
+    """
     number_format = FORMATS.get(column.kind)
 
     def make(value):
