@@ -48,7 +48,7 @@ class ReportFilterForm(FlaskForm):
     status = SelectField("Status", default="", validators=[Optional()])
     people = SelectField(
         "People",
-        choices=_choices(PEOPLE.items()),
+        choices=select_choices(PEOPLE.items()),
         default="active",
         description="Leavers (deactivated accounts) stay in the record.",
         validators=[Optional()],

@@ -205,8 +205,11 @@ def save_hash(user_id: int, password_hash: str) -> None:
 
 
 def may_use_password(user: User) -> bool:
-    """Whether this account signs in with a local password: everyone who has one while
-    LOCAL_PASSWORDS is on; when it is off (single sign-on only), the break-glass admin alone."""
+    """Whether this account signs in with a local password.
+
+    Everyone who has one while LOCAL_PASSWORDS is on; when it is off (single sign-on only), the
+    break-glass admin alone.
+    """
     config = current_app.config
     if user.password_hash == NO_PASSWORD:  # created by single sign-on: it has none
         return False

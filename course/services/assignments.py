@@ -178,11 +178,14 @@ class AssignmentRow:
 
     @property
     def target(self) -> str:
+        """Whom the assignment is for: the department, or the learner."""
         return self.department or self.learner or "?"
 
 
 @dataclass(frozen=True)
 class AssignmentPage:
+    """One page of assignments: its rows, the total, the page number and size."""
+
     rows: list[AssignmentRow]
     total: int
     page: int
@@ -190,6 +193,7 @@ class AssignmentPage:
 
     @property
     def pages(self) -> int:
+        """How many pages there are; 1 when there is nothing to show."""
         return max(1, math.ceil(self.total / self.per_page))
 
 
@@ -253,8 +257,11 @@ def _refresh_target(row: Assignment) -> None:
 def change(
     actor_id: int, scope: Scope, assignment_id: int, due_on: date, recert_months: int | None
 ) -> Assignment:
-    """Set an assignment's due date and recertification interval; learners' effective due
-    dates follow at once (due_dates.refresh_due). One audit line saying what changed."""
+    """Set an assignment's due date and recertification interval.
+
+    Learners' effective due dates follow at once (due_dates.refresh_due). One audit line saying
+    what changed.
+    """
     row = assignment_in_scope(scope, assignment_id)
     if row is None:
         raise AssignmentError("That assignment is not in your departments.")
@@ -282,9 +289,12 @@ def change(
 
 
 def withdraw(actor_id: int, scope: Scope, assignment_id: int) -> str:
-    """Withdraw an assignment: its learners' pending requirement goes (unless another
-    assignment still reaches them); completions, certificates and evidence stay. Returns
-    what was withdrawn, in words, for the confirmation message."""
+    """Withdraw an assignment.
+
+    Its learners' pending requirement goes (unless another assignment still reaches them);
+    completions, certificates and evidence stay. Returns what was withdrawn, in words, for the
+    confirmation message.
+    """
     row = assignment_in_scope(scope, assignment_id)
     if row is None:
         raise AssignmentError("That assignment is not in your departments.")

@@ -51,9 +51,11 @@ def issue(user_id: int, module: Module, completed_at: datetime, score: int | Non
 
 
 def _expiry_moment(completed_at: datetime, months: int | None) -> datetime | None:
-    """When a completion stops counting, as a stored UTC moment: the start of the
-    organisation's day `clock.expires_on` names, so the certificate, the report and the
-    dashboard agree to the day."""
+    """When a completion stops counting, as a stored UTC moment.
+
+    The start of the organisation's day `clock.expires_on` names, so the certificate, the report
+    and the dashboard agree to the day.
+    """
     if not months:
         return None
     return clock.start_of_day(clock.expires_on(completed_at, months))
@@ -246,8 +248,9 @@ def _artifact(doc: FPDF):
 
 
 def pdf(certificate: Certificate, verify_url: str, tz: ZoneInfo | None = None) -> bytes:
-    """The certificate as a one-page A4 landscape PDF, its dates in `tz` (default: the
-    organisation's time zone, which needs the app).
+    """The certificate as a one-page A4 landscape PDF, its dates in `tz` (default.
+
+    The organisation's time zone, which needs the app).
 
     Text is DejaVu Sans, shaped by HarfBuzz, so names in Latin, Vietnamese, Greek, Cyrillic,
     Armenian, Georgian, Hebrew and Arabic print exactly. Each character the font lacks (CJK,

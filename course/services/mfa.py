@@ -1,5 +1,7 @@
-"""Two-step sign-in (MFA) for local passwords: a time-based code (TOTP, RFC 6238, pyotp) from
-an authenticator app, or a one-time recovery code.
+"""Two-step sign-in (MFA) for local passwords.
+
+A time-based code (TOTP, RFC 6238, pyotp) from an authenticator app, or a one-time recovery
+code.
 
 Admins and managers may enrol; the roles in MFA_REQUIRED_ROLES (admins by default) must
 when they sign in with a password: their sign-in asks them to enrol before it opens a session.
@@ -36,21 +38,26 @@ class MfaError(RefusalError):
 
 
 def required_roles() -> set[Role]:
-    """The roles that must use MFA when they sign in with a password (MFA_REQUIRED_ROLES; a
-    single sign-on leaves the second step to the identity provider). With local passwords
-    off, that is the break-glass admin's sign-in."""
+    """The roles that must use MFA when they sign in with a password (MFA_REQUIRED_ROLES.
+
+    A single sign-on leaves the second step to the identity provider). With local passwords off,
+    that is the break-glass admin's sign-in.
+    """
     return {Role(r) for r in current_app.config["MFA_REQUIRED_ROLES"]}
 
 
 def is_required(user) -> bool:
+    """True when the person's roles must sign in with a second step."""
     return user.has_role(*required_roles())
 
 
 def may_enrol(user) -> bool:
+    """True when the person's roles may set up a second step."""
     return user.has_role(*MAY_ENROL)
 
 
 def new_secret() -> str:
+    """A new random TOTP secret (base 32)."""
     return pyotp.random_base32()
 
 
@@ -66,8 +73,10 @@ def _digits(code: str) -> str:
 
 
 def _step(secret: str, code: str, after: int | None) -> int | None:
-    """The time step a 6-digit code belongs to (now, or 30 s either side), if later than
-    `after`; None when it matches no step or one already used."""
+    """The time step a 6-digit code belongs to (now, or 30 s either side), if later than `after`.
+
+    None when it matches no step or one already used.
+    """
     totp = pyotp.TOTP(secret)
     now = int(time.time())
     for offset in (0, -1, 1):
@@ -82,8 +91,10 @@ def _digest(code: str) -> str:
 
 
 def enrol(user_id: int, secret: str, code: str) -> list[str]:
-    """Turn MFA on with this secret once a first code from it is right; returns the
-    recovery codes (shown once, stored hashed). Raises MfaError (field "code")."""
+    """Turn MFA on with this secret once a first code from it is right.
+
+    Returns the recovery codes (shown once, stored hashed). Raises MfaError (field "code").
+    """
     user = db.session.get(User, user_id)
     code = _digits(code)
     step = _step(secret, code, None) if code.isdigit() and len(code) == 6 else None
@@ -112,8 +123,10 @@ def _new_recovery_codes(user_id: int) -> list[str]:
 
 
 def check(user_id: int, code: str) -> bool:
-    """Whether `code` is the person's current TOTP code (not used before) or one of their
-    recovery codes (which is then used up); records the step or the use."""
+    """Whether `code` is the person's current TOTP code or one of their recovery codes.
+
+    A TOTP code counts once; a recovery code is then used up. Records the step or the use.
+    """
     user = db.session.get(User, user_id)
     if user is None or not user.mfa_secret:
         return False
@@ -147,6 +160,7 @@ def check(user_id: int, code: str) -> bool:
 
 
 def recovery_codes_left(user_id: int) -> int:
+    """How many recovery codes the person has not used."""
     return db.session.scalar(select(db.func.count()).where(RecoveryCode.user_id == user_id)) or 0
 
 

@@ -1,5 +1,6 @@
-"""What a person does for themselves: a forgotten password, their name, email and password,
-signing out everywhere.
+"""What a person does for themselves.
+
+A forgotten password, their name, email and password, signing out everywhere.
 
 Links sent by mail (a password reset, a new email's confirmation) are single-use: the link
 carries a random key, the database keeps its SHA-256 (`AccountLink`), and using it deletes
@@ -75,9 +76,11 @@ def _use_links(user_id: int, purpose: LinkPurpose) -> None:
 
 
 def request_password_reset(email: str, address: str) -> None:
-    """Mail a reset link to the account with this email, if there is an active one whose
-    password may be used, and if it was not sent too many links this hour. Says nothing
-    either way: the page answers the same whatever the email."""
+    """Mail a reset link to the account with this email, if it may have one.
+
+    That is an active account whose password may be used, sent few enough links this hour.
+    Says nothing either way: the page answers the same whatever the email.
+    """
     email = accounts.normalise_email(email)
     if not throttle.record_reset_request(email, address):
         return
@@ -96,10 +99,13 @@ def reset_link_user(key: str) -> User | None:
 
 
 def complete_password_reset(key: str, password: str) -> User:
-    """Set a new password through a reset link: the link (and any other) is used up, every
-    session and API token of the person ends, their failed sign-ins are forgotten.
+    """Set a new password through a reset link.
 
-    Raises AccountError: "password" for a weak password, None for a dead link."""
+    The link (and any other) is used up, every session and API token of the person ends, their
+    failed sign-ins are forgotten.
+
+    Raises AccountError: "password" for a weak password, None for a dead link.
+    """
     link = _link(key, LinkPurpose.PASSWORD_RESET)
     if link is None:
         raise AccountError(DEAD_LINK)
@@ -149,8 +155,10 @@ class EmailChange:
 
 
 def request_email_change(user_id: int, new_email: str) -> EmailChange:
-    """Mail a confirmation link to the new address; the email changes only when it is
-    followed. The current password was checked by the caller."""
+    """Mail a confirmation link to the new address.
+
+    The email changes only when it is followed. The current password was checked by the caller.
+    """
     user = db.session.get(User, user_id)
     new_email = accounts.normalise_email(new_email)
     if new_email == user.email:
@@ -172,8 +180,11 @@ def email_link(key: str) -> AccountLink | None:
 
 
 def confirm_email_change(key: str) -> User:
-    """Follow a confirmation link: the account's email becomes the confirmed one, and the
-    old address is told. Raises AccountError for a dead link or a taken address."""
+    """Follow a confirmation link.
+
+    The account's email becomes the confirmed one, and the old address is told. Raises
+    AccountError for a dead link or a taken address.
+    """
     link = _link(key, LinkPurpose.EMAIL_CHANGE)
     if link is None:
         raise AccountError(DEAD_LINK.replace("one hour", "one day"))
@@ -190,8 +201,10 @@ def confirm_email_change(key: str) -> User:
 
 
 def change_password(user_id: int, password: str, keep_session: str) -> User:
-    """A person sets a new password (their current one was checked by the caller): every
-    other session of theirs ends, this one (`keep_session`, its key) stays."""
+    """A person sets a new password (their current one was checked by the caller).
+
+    Every other session of theirs ends, this one (`keep_session`, its key) stays.
+    """
     user = db.session.get(User, user_id)
     accounts.check_password(password, (user.name, user.email))
     if passwords.verify(user.password_hash, password):

@@ -49,8 +49,11 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Standing:
-    """A learner's standing in one module: the counted evidence (which steps are done) and the
-    summary row's status, the one every page shows."""
+    """A learner's standing in one module.
+
+    The counted evidence (which steps are done) and the summary row's status, the one every page
+    shows.
+    """
 
     evidence: Evidence
     status: ProgressStatus
@@ -59,6 +62,7 @@ class Standing:
 
     @property
     def completed(self) -> bool:
+        """True when the module is completed."""
         return self.status is ProgressStatus.COMPLETED
 
     # The evidence's parts, as the learner's pages read them.
@@ -148,8 +152,9 @@ def standing(user_id: int, module: Module) -> Standing:
 
 
 def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) -> bool:
-    """Bring the learner's summary row up to date with their evidence; True when this event
-    completed the module (or renewed an expired completion).
+    """Bring the learner's summary row up to date with their evidence.
+
+    True when this event completed the module (or renewed an expired completion).
 
     A completion is kept: a later version that adds steps, or passing again, never ends it.
     Only a publication requiring retraining (`reopen`) ends one; expiry is read off it by the
@@ -187,10 +192,12 @@ def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) ->
 
 
 def reopen(module: Module, reason: str) -> int:
-    """A publication requiring retraining: every learner who had begun the module starts
-    again (older evidence no longer counts, see `_counting`), with `reason` shown wherever the
-    module is. Set-based; returns how many completions this ended. Evidence and certificates
-    are kept."""
+    """A publication requiring retraining.
+
+    Every learner who had begun the module starts again (older evidence no longer counts, see
+    `_counting`), with `reason` shown wherever the module is. Set-based; returns how many
+    completions this ended. Evidence and certificates are kept.
+    """
     mine = and_(ModuleProgress.module_id == module.id, ModuleProgress.last_activity_at.is_not(None))
     ended = db.session.scalar(
         select(func.count()).where(mine, ModuleProgress.completed_at.is_not(None))
@@ -215,9 +222,12 @@ def reopen(module: Module, reason: str) -> int:
 
 
 def recount(module: Module) -> None:
-    """A publication without retraining: recount each learner's steps against the new version
-    (lessons or exercises may have come or gone). Statuses, completions and evidence stay.
-    Set-based: one UPDATE, however many learners."""
+    """A publication without retraining.
+
+    Recount each learner's steps against the new version (lessons or exercises may have come or
+    gone). Statuses, completions and evidence stay. Set-based: one UPDATE, however many
+    learners.
+    """
     revision = module.published
     lesson_keys = [lesson.key for lesson in revision.lessons] or [""]
     exercise_keys = [exercise.key for exercise in revision.exercises] or [""]
@@ -298,6 +308,7 @@ class ModuleCard:
 
     @property
     def expired(self) -> bool:
+        """True when the module is assigned and its completion has expired."""
         return self.due is not None and self.due.status.value == "expired"
 
     @property
@@ -363,8 +374,10 @@ _ONE_CARD = _DASHBOARD.where(Module.id == bindparam("module_id"))
 
 
 def dashboard(user_id: int) -> list[ModuleCard]:
-    """Every published module with the learner's standing, assigned ones first with their due
-    dates: three queries, however many modules."""
+    """Every published module with the learner's standing.
+
+    Assigned ones first with their due dates: three queries, however many modules.
+    """
     cards = _cards(db.session.execute(_DASHBOARD, {"user_id": user_id}), user_id)
     # Assigned modules first, soonest due first; the rest keep the curriculum's order.
     return sorted(cards, key=lambda c: (c.due is None, c.due.due_on if c.due else date.min))

@@ -32,8 +32,11 @@ class Scope:
         return self.everyone or department_id in (self.department_ids or ())
 
     def visible(self, stmt, people: str = "active"):
-        """Restrict a statement over User to the people the scope covers: those whose accounts
-        are active (the default), those deactivated (leavers, kept in the record), or all."""
+        """Restrict a statement over User to the people the scope covers.
+
+        Those whose accounts are active (the default), those deactivated (leavers, kept in the
+        record), or all.
+        """
         if people not in PEOPLE:
             raise ValueError(f"people must be one of {', '.join(PEOPLE)}")
         if people != "all":

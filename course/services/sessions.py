@@ -59,15 +59,20 @@ def end(key: str) -> None:
 
 
 def end_all(user_id: int) -> int:
-    """End every session of a person: a new password, a deactivation, "sign out everywhere".
-    A later reactivation brings none of them back. Returns how many ended."""
+    """End every session of a person.
+
+    A new password, a deactivation, "sign out everywhere". A later reactivation brings none of
+    them back. Returns how many ended.
+    """
     result = db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
     return result.rowcount or 0
 
 
 def end_all_but(user_id: int, key: str) -> int:
-    """End every session of a person but the one of this key (they changed their password
-    in it). Returns how many ended."""
+    """End every session of a person but the one of this key; returns how many ended.
+
+    They changed their password in it.
+    """
     result = db.session.execute(
         delete(UserSession).where(
             UserSession.user_id == user_id, UserSession.key_hash != digest(key)

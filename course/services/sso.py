@@ -1,5 +1,7 @@
-"""Single sign-on: the identity provider's claims (OpenID Connect) or attributes (SAML) onto
-the same accounts, roles and departments.
+"""Single sign-on.
+
+The identity provider's claims (OpenID Connect) or attributes (SAML) onto the same accounts,
+roles and departments.
 
 The protocol layers (course/sso/) verify what the provider sent and hand this module a plain
 dict of claims. Here: the account is found by a configured attribute (`SSO_MATCH_BY`: email
@@ -22,12 +24,16 @@ from .refusal import RefusalError
 
 
 class SsoError(RefusalError):
-    """A sign-in the provider vouched for but this app refuses (or a provider answer that
-    failed its checks); the message is for the person."""
+    """A sign-in the provider vouched for but this app refuses.
+
+    Or a provider answer that failed its checks; the message is for the person.
+    """
 
 
 @dataclass(frozen=True)
 class Grant:
+    """What one provider group gives: a role, and for a manager a department."""
+
     role: Role
     #: For a manager: the department this group manages.
     department: str | None = None
@@ -48,9 +54,11 @@ class Mapping:
 
 
 def parse_group_roles(text: str) -> dict[str, list[Grant]]:
-    """`group=role[:Department]` entries separated by semicolons, e.g.
-    "training-admins=admin; cardio-managers=manager:Cardiology Ward; trainers=trainer".
-    Raises ValueError naming a bad entry."""
+    """`group=role[:Department]` entries separated by semicolons, as grants by group.
+
+    For example "training-admins=admin; cardio-managers=manager:Cardiology Ward;
+    trainers=trainer". Raises ValueError naming a bad entry.
+    """
     grants: dict[str, list[Grant]] = {}
     for entry in (e.strip() for e in (text or "").split(";")):
         if not entry:
@@ -70,6 +78,7 @@ def parse_group_roles(text: str) -> dict[str, list[Grant]]:
 
 
 def mapping(config=None) -> Mapping:
+    """How the provider's claims map to accounts, from the settings (the app's unless given)."""
     config = config if config is not None else current_app.config
     return Mapping(
         match_by=config["SSO_MATCH_BY"],
@@ -134,8 +143,11 @@ def identity(claims: dict, rules: Mapping) -> Identity:
 
 
 def sign_in(person: Identity, provider: str, rules: Mapping) -> User:
-    """The account for this identity, created or brought up to date; raises SsoError for a
-    deactivated account, or an unknown one when accounts are not created here."""
+    """The account for this identity, created or brought up to date.
+
+    Raises SsoError for a deactivated account, or an unknown one when accounts are not created
+    here.
+    """
     if rules.match_by == "employee_id":
         user = db.session.scalar(select(User).where(User.employee_id == person.employee_id))
     else:
@@ -205,6 +217,8 @@ def _update(user: User, person: Identity, provider: str) -> None:
 
 
 def refused(provider: str, reason: str, address: str) -> None:
-    """An audit line for a sign-in the checks refused (a wrong state or nonce, a bad
-    signature, a tampered, expired, replayed or misdirected answer)."""
+    """An audit line for a sign-in the checks refused.
+
+    A wrong state or nonce, a bad signature, a tampered, expired, replayed or misdirected answer.
+    """
     audit.record(None, "sso.refused", provider, f"{reason[:400]} (from {address})")

@@ -1,5 +1,7 @@
-"""How far a learner is through a module, in percent: the one rule the dashboard, the module
-page, the report's Progress (%) column, its CSV and workbook, and the API all read.
+"""How far a learner is through a module, in percent.
+
+The one rule the dashboard, the module page, the report's Progress (%) column, its CSV and
+workbook, and the API all read.
 
 A module's steps are its lessons, its exercises and its quiz: one step each. Steps done count
 only evidence that counts (from the version that last asked for retraining on). A completed

@@ -95,8 +95,10 @@ def forget_failures(email: str, device: str | None = None, everywhere: bool = Fa
 
 
 def reset_wait(address: str, now: datetime | None = None) -> int:
-    """Seconds this client address must wait before asking for another password reset; 0
-    when it may. At most RESET_ADDRESS_REQUESTS an hour, whatever the emails."""
+    """Seconds this client address must wait before asking for another password reset.
+
+    0 when it may. At most RESET_ADDRESS_REQUESTS an hour, whatever the emails.
+    """
     now = now or utcnow()
     count, oldest = db.session.execute(
         select(func.count(), func.min(ResetRequest.requested_at)).where(
@@ -110,9 +112,12 @@ def reset_wait(address: str, now: datetime | None = None) -> int:
 
 
 def record_reset_request(email: str, address: str) -> bool:
-    """Count a reset request; True when the email may be sent another link (at most
-    RESET_EMAIL_REQUESTS an hour: a stranger cannot fill a person's inbox). Counted per
-    email typed, whether an account has it or not, so the answer tells nothing."""
+    """Count a reset request.
+
+    True when the email may be sent another link (at most RESET_EMAIL_REQUESTS an hour: a
+    stranger cannot fill a person's inbox). Counted per email typed, whether an account has it
+    or not, so the answer tells nothing.
+    """
     now = utcnow()
     db.session.execute(delete(ResetRequest).where(ResetRequest.requested_at < now - RESET_WINDOW))
     earlier = db.session.scalar(
