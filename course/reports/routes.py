@@ -324,7 +324,7 @@ def list_assignments():
         abort(404)
     try:
         page = assignments.listing(_scope(), number)
-    except assignments.PageOutOfRangeError as error:
+    except paging.PageOutOfRangeError as error:
         return render_error(404, str(error))
     return render_template("reports/assignments.html", page=page)
 

@@ -1,6 +1,5 @@
 """Assignments: managers require published modules of a department or of named learners."""
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,6 +9,7 @@ from sqlalchemy.orm import aliased, selectinload
 from ..extensions import db
 from ..models import Assignment, Department, Module, ModuleRevision, User
 from . import audit, clock, due_dates, notifications
+from .paging import Page, offset
 from .refusal import RefusalError
 from .scope import Scope
 
@@ -182,25 +182,6 @@ class AssignmentRow:
         return self.department or self.learner or "?"
 
 
-@dataclass(frozen=True)
-class AssignmentPage:
-    """One page of assignments: its rows, the total, the page number and size."""
-
-    rows: list[AssignmentRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are; 1 when there is nothing to show."""
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-class PageOutOfRangeError(LookupError):
-    """A page number past the last page."""
-
-
 def _in_scope(stmt, scope: Scope):
     if scope.everyone:
         return stmt
@@ -209,12 +190,13 @@ def _in_scope(stmt, scope: Scope):
     return stmt.where(Assignment.department_id.in_(ids) | Assignment.user_id.in_(in_department))
 
 
-def listing(scope: Scope, number: int = 1, per_page: int = PER_PAGE) -> AssignmentPage:
-    """One page of the assignments a scope covers, newest first: two statements."""
+def listing(scope: Scope, number: int = 1, per_page: int = PER_PAGE) -> Page[AssignmentRow]:
+    """One page of the assignments a scope covers, newest first, in two statements.
+
+    Raises paging.PageOutOfRangeError past the last page.
+    """
     total = db.session.scalar(_in_scope(select(func.count(Assignment.id)), scope)) or 0
-    result = AssignmentPage([], total, number, per_page)
-    if number > result.pages:
-        raise PageOutOfRangeError(f"There is no page {number}: there are {result.pages}.")
+    start = offset(number, total, per_page, "there are")
     learner, assigner = aliased(User), aliased(User)
     stmt = (
         select(
@@ -234,10 +216,10 @@ def listing(scope: Scope, number: int = 1, per_page: int = PER_PAGE) -> Assignme
         .outerjoin(assigner, assigner.id == Assignment.assigned_by_id)
         .order_by(Assignment.id.desc())
         .limit(per_page)
-        .offset((number - 1) * per_page)
+        .offset(start)
     )
     rows = db.session.execute(_in_scope(stmt, scope))
-    return AssignmentPage([AssignmentRow(*row) for row in rows], total, number, per_page)
+    return Page([AssignmentRow(*row) for row in rows], total, number, per_page)
 
 
 def assignment_in_scope(scope: Scope, assignment_id: int) -> Assignment | None:
