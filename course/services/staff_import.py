@@ -325,24 +325,23 @@ class _RowRefusalError(Exception):
         self.reason = reason
 
 
-def _accounts() -> list[_Account]:
-    """Every account as plain values: two statements."""
-    accounts = {
-        row.id: _Account(*row)
-        for row in db.session.execute(
-            select(
-                User.id,
-                User.email,
-                User.name,
-                User.employee_id,
-                User.job_title,
-                User.hire_date,
-                User.department_id,
-                User.active,
-            )
-        )
-    }
-    for user_id, role in db.session.execute(select(UserRole.user_id, UserRole.role)):
+def _accounts(ids: list[int] | None = None) -> list[_Account]:
+    """Every account (or those with these ids) as plain values: two statements."""
+    people = select(
+        User.id,
+        User.email,
+        User.name,
+        User.employee_id,
+        User.job_title,
+        User.hire_date,
+        User.department_id,
+        User.active,
+    )
+    roles = select(UserRole.user_id, UserRole.role)
+    if ids is not None:
+        people, roles = people.where(User.id.in_(ids)), roles.where(UserRole.user_id.in_(ids))
+    accounts = {row.id: _Account(*row) for row in db.session.execute(people)}
+    for user_id, role in db.session.execute(roles):
         accounts[user_id].roles.add(Role(role).value)
     return list(accounts.values())
 
@@ -706,7 +705,7 @@ def _check_unchanged(plan: Plan) -> None:
     changed: list[str] = []
     ids = list(touched)
     for chunk in _chunks(ids, 5000):
-        for account in _accounts_by_id(chunk):
+        for account in _accounts(chunk):
             state = account.state(departments)
             if any(state[k] != v for k, v in touched[account.id]["before"].items()):
                 changed.append(account.email)
@@ -738,29 +737,6 @@ def _check_unchanged(plan: Plan) -> None:
             + _some(sorted(set(changed)), 5)
             + "), so it is no longer what you saw. Upload the file again for a new preview."
         )
-
-
-def _accounts_by_id(ids: list[int]) -> list[_Account]:
-    accounts = {
-        row.id: _Account(*row)
-        for row in db.session.execute(
-            select(
-                User.id,
-                User.email,
-                User.name,
-                User.employee_id,
-                User.job_title,
-                User.hire_date,
-                User.department_id,
-                User.active,
-            ).where(User.id.in_(ids))
-        )
-    }
-    for user_id, role in db.session.execute(
-        select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(ids))
-    ):
-        accounts[user_id].roles.add(Role(role).value)
-    return list(accounts.values())
 
 
 def _departments_for(plan: Plan, actor_id, label: str) -> dict[str, int]:
