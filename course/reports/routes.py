@@ -28,6 +28,7 @@ from ..services import (
     mail,
     notifications,
     paging,
+    policies,
     reports,
     tokens,
     workbook,
@@ -185,6 +186,7 @@ def show_learner(user_id):
         quiz_answers=evidence.quiz_answers,
         finding_message=exercises.message_for_others,
         labels=reports.LABELS,
+        signatures=policies.signatures_of(learner.id),
         printed_at=utcnow(),
     )
 

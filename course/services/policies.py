@@ -23,12 +23,22 @@ import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Module, Policy, PolicySignature, PolicyVersion, User
+from ..models import (
+    Department,
+    Module,
+    Policy,
+    PolicyAssignment,
+    PolicySignature,
+    PolicyVersion,
+    User,
+)
 from ..models.types import utcnow
 from . import audit, clock, notifications, passwords, rendering
 from .refusal import RefusalError
+from .scope import Scope
 
 #: Longest policy text an admin may save (characters of Markdown).
 MAX_BODY = 100_000
@@ -348,6 +358,7 @@ def signatures_of(user_id: int) -> list[PolicySignature]:
     return list(
         db.session.scalars(
             select(PolicySignature)
+            .options(selectinload(PolicySignature.version))
             .where(PolicySignature.user_id == user_id)
             .order_by(PolicySignature.signed_at.desc(), PolicySignature.id.desc())
         )
@@ -361,3 +372,56 @@ def signature_counts() -> dict[int, int]:
             select(PolicySignature.policy_id, func.count()).group_by(PolicySignature.policy_id)
         ).all()
     )
+
+
+def assign(
+    actor_id: int,
+    scope: Scope,
+    policy_ids: list[int],
+    due_on: date,
+    department_id: int | None = None,
+    user_ids: list[int] | None = None,
+) -> list[PolicyAssignment]:
+    """Ask a department, or named people, to sign each policy by `due_on`; returns the new
+    assignments. The form checks all of this; the service checks again (CLI, tests)."""
+    user_ids = list(dict.fromkeys(user_ids or []))
+    if not policy_ids:
+        raise PolicyError("Choose at least one policy.", "policies")
+    if (department_id is None) == (not user_ids):
+        raise PolicyError("Assign to a department or to learners, not both or neither.")
+    if due_on < clock.today():
+        raise PolicyError("The due date is in the past; choose today or later.", "due_on")
+    published = set(
+        db.session.scalars(
+            select(Policy.id).where(
+                Policy.id.in_(policy_ids), Policy.current_version_id.is_not(None)
+            )
+        )
+    )
+    if published != set(policy_ids):
+        raise PolicyError("Only published policies can be assigned.", "policies")
+    if department_id is not None:
+        if db.session.get(Department, department_id) is None or not scope.covers(department_id):
+            raise PolicyError("You do not manage that department.", "department")
+        targets = [{"department_id": department_id}]
+    else:
+        people = db.session.scalars(select(User).where(User.id.in_(user_ids))).all()
+        if len(people) != len(user_ids) or not all(scope.covers(u.department_id) for u in people):
+            raise PolicyError("Some of those learners are not in your departments.", "learners")
+        targets = [{"user_id": uid} for uid in user_ids]
+    created = [
+        PolicyAssignment(policy_id=pid, due_on=due_on, assigned_by_id=actor_id, **target)
+        for pid in policy_ids
+        for target in targets
+    ]
+    db.session.add_all(created)
+    db.session.flush()
+    for row in created:
+        whom = f"department:{row.department_id}" if row.department_id else f"user:{row.user_id}"
+        audit.record(
+            actor_id,
+            "policy.assign",
+            f"policy:{row.policy_id}",
+            f"to {whom} due {due_on.isoformat()}",
+        )
+    return created

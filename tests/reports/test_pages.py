@@ -31,6 +31,9 @@ def _urls(ward, certificate_code="nothing"):
         "/reports/audit",
         "/reports/audit.csv",
         "/reports/assignments",
+        "/reports/policies",
+        "/reports/policies/export.csv",
+        "/reports/policies/assign",
     ]
 
 
@@ -47,6 +50,7 @@ def test_other_roles_get_403_on_every_manager_url(ward, client, auth, make_user,
     for url in _urls(ward):
         assert client.get(url).status_code == 403, url
     assert client.post("/reports/assignments/new", data={}).status_code == 403
+    assert client.post("/reports/policies/assign", data={}).status_code == 403
     assert client.post("/reports/profile/tokens", data={"name": "x"}).status_code == 403
 
 

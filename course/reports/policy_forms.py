@@ -1,0 +1,134 @@
+"""The policy report's filters and the form asking people to sign policies (managers)."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from ..policies.forms import MultiCheckboxField
+from ..services import clock, policies, policy_status
+from ..services.scope import Scope, departments
+from .forms import AssignmentForm, _choices, _int_or_none
+
+
+class PolicyReportFilterForm(FlaskForm):
+    """The policy report's filters, read from the query string, as the completion report's."""
+
+    class Meta:
+        csrf = False
+
+    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
+    policy = SelectField("Policy", coerce=_int_or_none, validators=[Optional()])
+    status = SelectField("Status", default="", validators=[Optional()])
+    due_from = DateField("Due from", validators=[Optional()])
+    due_to = DateField("Due to", validators=[Optional()])
+    sort = SelectField(
+        "Sort by",
+        choices=_choices(
+            [
+                ("learner", "Learner"),
+                ("department", "Department"),
+                ("policy", "Policy"),
+                ("due", "Due date"),
+                ("status", "Status"),
+            ]
+        ),
+        default="learner",
+        validators=[Optional()],
+    )
+    order = SelectField(
+        "Order",
+        choices=_choices([("asc", "Ascending"), ("desc", "Descending")]),
+        default="asc",
+        validators=[Optional()],
+    )
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1, max=10**6)])
+
+    def __init__(self, formdata, scope: Scope, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.department.choices = _choices(
+            [(None, "All departments")] + [(d.id, d.name) for d in departments(scope)]
+        )
+        self.policy.choices = _choices(
+            [(None, "All policies")] + [(p.id, p.title) for p in policies.published_policies()]
+        )
+        self.status.choices = _choices(
+            [("", "Any status")] + [(s.value, label) for s, label, _ in policy_status.LEGEND]
+        )
+
+    def validate_due_to(self, field):
+        if field.data and self.due_from.data and field.data < self.due_from.data:
+            raise ValidationError("The end of the range is before its start.")
+
+    def filters(self) -> policy_status.Filters:
+        return policy_status.Filters(
+            department_id=self.department.data,
+            policy_id=self.policy.data,
+            status=policy_status.SignStatus(self.status.data) if self.status.data else None,
+            due_from=self.due_from.data,
+            due_to=self.due_to.data,
+        )
+
+    def query_args(self, **changes) -> dict:
+        """The filters as URL arguments (sort links, pages, the CSV link)."""
+        args = {
+            "department": self.department.data,
+            "policy": self.policy.data,
+            "status": self.status.data or None,
+            "due_from": self.due_from.data.isoformat() if self.due_from.data else None,
+            "due_to": self.due_to.data.isoformat() if self.due_to.data else None,
+            "sort": self.sort.data or "learner",
+            "order": self.order.data or "asc",
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+class PolicyAssignmentForm(FlaskForm):
+    """Ask a department or named learners to sign policies by a due date."""
+
+    policies = MultiCheckboxField(
+        "Policies", coerce=int, validators=[DataRequired("Choose at least one policy.")]
+    )
+    target = RadioField(
+        "Assign to",
+        choices=_choices([("department", "A whole department"), ("learners", "Named learners")]),
+        default="department",
+        validators=[InputRequired("Choose who must sign.")],
+    )
+    department = SelectField("Department", coerce=_int_or_none)
+    learners = TextAreaField(
+        "Learners' emails",
+        description="One email address per line; only people in your departments.",
+        validators=[Length(max=20000)],
+    )
+    due_on = DateField("Sign by", validators=[InputRequired("Choose a due date.")])
+
+    # The module assignment form's checks of the target, shared as they are.
+    validate_department = AssignmentForm.validate_department
+    validate_learners = AssignmentForm.validate_learners
+
+    def __init__(self, scope: Scope, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.user_ids: list[int] = []
+        self.policies.choices = _choices((p.id, p.title) for p in policies.published_policies())
+        self.department.choices = _choices(
+            [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
+        )
+
+    def validate_due_on(self, field):
+        if field.data and field.data < clock.today():
+            raise ValidationError("The due date is in the past; choose today or a later day.")
