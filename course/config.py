@@ -83,6 +83,8 @@ class Defaults:
     ORGANISATION_TIME_ZONE = "UTC"
     #: Shown on certificates, in mail and in page footers.
     ORGANISATION_NAME = "Social Rounds"
+    #: Largest organisation logo an admin may upload (bytes; PNG or JPEG).
+    LOGO_MAX_BYTES = 512 * 1024
     #: Mail (services/mail.py). With no MAIL_SMTP_HOST, `send-mail` writes .eml files under
     #: instance/mail/ instead of sending.
     MAIL_SMTP_HOST = ""
@@ -150,6 +152,8 @@ def from_environment() -> dict:
         settings["SSO_CREATE_ACCOUNTS"] = _flag("SSO_CREATE_ACCOUNTS", value)
     if glass := os.environ.get("BREAK_GLASS_ADMIN"):
         settings["BREAK_GLASS_ADMIN"] = glass.strip().lower()
+    if value := os.environ.get("LOGO_MAX_KB"):
+        settings["LOGO_MAX_BYTES"] = _number("LOGO_MAX_KB", value) * 1024
     if hosts := os.environ.get("TRUSTED_HOSTS"):
         settings["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
     for name, unit in (

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import import_routes, mail_routes, policy_routes, routes  # noqa: E402, F401
+from . import credit_routes, import_routes, mail_routes, policy_routes, routes  # noqa: E402, F401

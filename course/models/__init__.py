@@ -12,6 +12,7 @@ from .content import (
     RevisionState,
 )
 from .mail import MailAttempt, MailOptOut, MessageState, OutboxMessage
+from .organisation import OrganisationLogo
 from .people import (
     AccountLink,
     ApiToken,
@@ -58,6 +59,7 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "ModuleRevision",
+    "OrganisationLogo",
     "OutboxMessage",
     "Policy",
     "PolicyAssignment",

@@ -1,6 +1,7 @@
 """Compliance: assignments with due dates, certificates, and the audit trail."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,6 +62,18 @@ class Certificate(db.Model):
     score: Mapped[int | None]
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
+    #: The module's continuing-education credit when issued (see Module).
+    contact_hours_hundredths: Mapped[int | None]
+    ce_provider: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    ce_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    ce_statement: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    @property
+    def contact_hours(self) -> Decimal | None:
+        """Contact hours as a number (1.25), or None when the module carried none."""
+        if self.contact_hours_hundredths is None:
+            return None
+        return Decimal(self.contact_hours_hundredths) / 100
 
     __table_args__ = (Index("ix_certificate_user_module", "user_id", "module_id"),)
 

@@ -50,6 +50,13 @@ class Module(db.Model):
     policy_id: Mapped[int | None] = mapped_column(
         ForeignKey("policy.id", ondelete="SET NULL"), index=True
     )
+    #: Continuing-education credit, set by an admin and copied onto each certificate issued:
+    #: contact hours in hundredths (100 = 1.0 hour), the accredited provider, its approval or
+    #: provider number, and the accreditation statement. None / "" when not set.
+    contact_hours_hundredths: Mapped[int | None]
+    ce_provider: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    ce_number: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    ce_statement: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     published: Mapped["ModuleRevision | None"] = relationship(
         foreign_keys=[published_revision_id], post_update=True

@@ -6,24 +6,32 @@ completion date becomes that attempt's time and a new certificate is issued. The
 stays on record and shows as expired.
 """
 
+import io
 import logging
 import secrets
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fontTools.ttLib import TTFont
+import segno
 from fpdf import FPDF, ViewerPreferences
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AttemptState, Certificate, Module, ModuleRevision, QuizAttempt, User
+from ..models import (
+    AttemptState,
+    Certificate,
+    Module,
+    ModuleRevision,
+    OrganisationLogo,
+    QuizAttempt,
+    User,
+)
 from ..models.types import utcnow
-from . import audit, clock, due_dates, notifications
+from . import audit, clock, credit, due_dates, notifications
+from .fonts import FONT, FONT_FILES, REPLACEMENT, printable, unprintable
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +50,10 @@ def issue(user_id: int, module: Module, completed_at: datetime, score: int | Non
         score=score,
         issued_at=completed_at,
         expires_at=_expiry_moment(completed_at, months),
+        contact_hours_hundredths=module.contact_hours_hundredths,
+        ce_provider=module.ce_provider or "",
+        ce_number=module.ce_number or "",
+        ce_statement=module.ce_statement or "",
     )
     db.session.add(certificate)
     db.session.flush()
@@ -169,10 +181,6 @@ def latest_for(user_id: int, module_id: int) -> Certificate | None:
     )
 
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
-FONT = "DejaVu"
-#: Regular and bold, each subset into the PDF: only the glyphs used are embedded.
-FONT_FILES = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
 #: The frame (mm from the A4 landscape page's edges): printed at actual size on US Letter, which
 #: is 17.6 mm narrower, the frame still sits 9 mm inside the sheet's sides, more than the 6.35 mm
 #: (a quarter inch) that printers which cannot print to the edge leave blank.
@@ -181,33 +189,6 @@ FRAME_SIDE, FRAME_TOP = 18, 12
 TEXT_WIDTH = 297 - 2 * (FRAME_SIDE + 10)
 #: Name and title shrink from their size down to this before they wrap.
 SMALLEST = {"name": 14, "title": 12}
-#: Printed in place of a character the font has no glyph for.
-REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
-
-
-@lru_cache(maxsize=1)
-def _printable() -> frozenset[int]:
-    """Code points that both DejaVu Sans faces draw."""
-    codepoints = []
-    for path in FONT_FILES.values():
-        with TTFont(path, lazy=True) as font:
-            codepoints.append(set(font.getBestCmap()))
-    regular, bold = codepoints
-    return frozenset(regular & bold)
-
-
-def unprintable(text: str) -> str:
-    """The characters of text that the certificate's font has no glyph for, each once, in order.
-
-    CJK, Devanagari, Thai, ...; control and format characters need no glyph.
-    """
-    printable = _printable()
-    missing = dict.fromkeys(
-        char
-        for char in unicodedata.normalize("NFC", text)
-        if ord(char) not in printable and unicodedata.category(char) not in ("Cc", "Cf")
-    )
-    return "".join(missing)
 
 
 def _fitted(doc: FPDF, text: str, size: int, smallest: int, line_height: float) -> None:
@@ -247,10 +228,17 @@ def _artifact(doc: FPDF):
     doc._out("EMC")
 
 
-def pdf(certificate: Certificate, verify_url: str, tz: ZoneInfo | None = None) -> bytes:
-    """The certificate as a one-page A4 landscape PDF, its dates in `tz` (default.
-
-    The organisation's time zone, which needs the app).
+def pdf(
+    certificate: Certificate,
+    verify_url: str,
+    tz: ZoneInfo | None = None,
+    organisation: str = "Social Rounds",
+    logo: OrganisationLogo | None = None,
+) -> bytes:
+    """The certificate as a one-page A4 landscape PDF, its dates in `tz` (default: the
+    organisation's time zone, which needs the app): the organisation's name and logo, the
+    learner, the module, contact hours and CE details when the module carried them, and a QR
+    code of `verify_url`.
 
     Text is DejaVu Sans, shaped by HarfBuzz, so names in Latin, Vietnamese, Greek, Cyrillic,
     Armenian, Georgian, Hebrew and Arabic print exactly. Each character the font lacks (CJK,
@@ -287,43 +275,83 @@ def pdf(certificate: Certificate, verify_url: str, tz: ZoneInfo | None = None) -
         doc.set_draw_color(11, 92, 122)
         doc.set_line_width(1.5)
         doc.rect(FRAME_SIDE, FRAME_TOP, 297 - 2 * FRAME_SIDE, 210 - 2 * FRAME_TOP)
-    doc.set_y(35)
+    inside = FRAME_SIDE + 6  # logo and QR code: 6 mm inside the frame
+    if logo is not None:
+        # At most 50 x 17 mm in the top left corner, clear of the heading, proportions kept.
+        ratio = logo.width / logo.height
+        width, height = (50, 50 / ratio) if ratio > 50 / 17 else (17 * ratio, 17)
+        doc.image(
+            io.BytesIO(logo.data), x=inside, y=FRAME_TOP + 5, w=width, h=height,
+            alt_text=f"{organisation} logo",
+        )  # fmt: skip
+    doc.set_y(36)
     with _tagged(doc, "H1"):
         doc.set_font(FONT, "B", 30)
         doc.cell(0, 16, "Certificate of completion", align="C", new_x="LMARGIN", new_y="NEXT")
     with _tagged(doc, "P"):
         doc.set_font(FONT, "", 16)
-        doc.cell(0, 14, "Social Rounds certifies that", align="C", new_x="LMARGIN", new_y="NEXT")
+        certifies = printable(f"{organisation} certifies that")
+        doc.cell(0, 12, certifies, align="C", new_x="LMARGIN", new_y="NEXT")
     with _tagged(doc, "P"):
-        _fitted(doc, name, 26, SMALLEST["name"], 18)
+        _fitted(doc, name, 26, SMALLEST["name"], 17)
     with _tagged(doc, "P"):
         doc.set_font(FONT, "", 16)
-        doc.cell(0, 12, "has completed the module", align="C", new_x="LMARGIN", new_y="NEXT")
+        doc.cell(0, 11, "has completed the module", align="C", new_x="LMARGIN", new_y="NEXT")
     with _tagged(doc, "P"):
         _fitted(doc, title, 20, SMALLEST["title"], 12)
     doc.set_font(FONT, "", 14)
     # Dates as the organisation's calendar has them (stored UTC).
     lines = [f"Completed on {clock.local_date(certificate.issued_at, tz):%d %B %Y}"]
+    if certificate.contact_hours_hundredths:
+        hours = credit.hours_text(certificate.contact_hours_hundredths)
+        lines.append(f"{hours} contact hour{'' if hours == '1.0' else 's'}")
     if certificate.score is not None:
         lines.append(f"Quiz score {certificate.score}%")
     if certificate.expires_at:
         lines.append(f"Valid until {clock.local_date(certificate.expires_at, tz):%d %B %Y}")
-    doc.ln(6)
+    doc.ln(4)
     with _tagged(doc, "P"):
         doc.cell(0, 9, " · ".join(lines), align="C", new_x="LMARGIN", new_y="NEXT")
-    doc.ln(14)
-    doc.set_font(FONT, "", 11)
+    if certificate.ce_provider:
+        ce_width = TEXT_WIDTH - 50
+        provider = certificate.ce_provider + (
+            f", approval number {certificate.ce_number}" if certificate.ce_number else ""
+        )
+        with _tagged(doc, "P"):
+            doc.set_font(FONT, "", 11)
+            doc.set_x((297 - ce_width) / 2)
+            doc.multi_cell(
+                ce_width, 6, printable(provider), align="C", new_x="LMARGIN", new_y="NEXT"
+            )
+        if certificate.ce_statement:
+            with _tagged(doc, "P"):
+                doc.set_font(FONT, "", 9)
+                doc.set_x((297 - ce_width) / 2)
+                doc.multi_cell(
+                    ce_width, 4.5, printable(certificate.ce_statement), align="C",
+                    new_x="LMARGIN", new_y="NEXT",
+                )  # fmt: skip
+    # The QR code of the verification page, bottom right; the code and address beside it.
+    qr = io.BytesIO()
+    segno.make(verify_url, error="m").save(qr, kind="png", scale=8, border=2)
+    size = 32
+    doc.image(
+        qr, x=297 - inside - size, y=210 - FRAME_TOP - 5 - size, w=size, h=size,
+        alt_text=f"QR code of {verify_url}",
+    )  # fmt: skip
+    doc.set_y(210 - FRAME_TOP - 28)
+    doc.set_font(FONT, "", 10)
     with _tagged(doc, "P"):
-        doc.cell(0, 7, f"Verification code: {certificate.code}", align="C")
-    doc.ln(7)
+        doc.cell(0, 6, f"Verification code: {certificate.code}", align="C")
+    doc.ln(6)
     with _tagged(doc, "P"):
-        doc.cell(0, 7, f"Check it at {verify_url}", align="C")
+        doc.cell(0, 6, f"Check it at {verify_url}", align="C")
     if missing:
-        doc.ln(7)
+        doc.ln(6)
         with _tagged(doc, "P"):
             doc.cell(
                 0,
-                7,
+                6,
                 "This PDF cannot show every character of the name or title above; "
                 "the verification page shows them exactly.",
                 align="C",

@@ -1,17 +1,9 @@
 """A signature's receipt as a PDF: what was signed, by whom, when, from where."""
 
-import unicodedata
-
 from fpdf import FPDF
 
 from ..models import PolicySignature
-from .certificates import FONT, FONT_FILES, REPLACEMENT, unprintable
-
-
-def _printable(text: str) -> str:
-    text = unicodedata.normalize("NFC", text or "")
-    missing = set(unprintable(text))
-    return "".join(REPLACEMENT if char in missing else char for char in text)
+from .fonts import FONT, FONT_FILES, printable
 
 
 def pdf(signature: PolicySignature) -> bytes:
@@ -35,18 +27,18 @@ def pdf(signature: PolicySignature) -> bytes:
     doc.ln(4)
     doc.set_font(FONT, "B", 14)
     doc.multi_cell(
-        0, 8, _printable(f"{version.title}, version {version.number}"), new_x="LMARGIN",
+        0, 8, printable(f"{version.title}, version {version.number}"), new_x="LMARGIN",
         new_y="NEXT",
     )  # fmt: skip
     doc.ln(4)
     rows = [
         ("Effective from", f"{version.effective_on:%d %B %Y}"),
-        ("Signed by", _printable(signature.user.name)),
+        ("Signed by", printable(signature.user.name)),
         ("Account email", signature.user.email),
-        ("Name as typed", _printable(signature.typed_name)),
+        ("Name as typed", printable(signature.typed_name)),
         ("Signed at", f"{signature.signed_at:%d %B %Y, %H:%M:%S} UTC"),
         ("IP address", signature.ip_address),
-        ("Browser", _printable(signature.user_agent) or "(not sent)"),
+        ("Browser", printable(signature.user_agent) or "(not sent)"),
         ("Receipt number", str(signature.id)),
     ]
     for label, value in rows:

@@ -5,10 +5,11 @@ import re
 import pytest
 from route_rules import URL_MAP, concrete, endpoints_of, rules_of
 from sqlalchemy import select
+from tests_images import png_bytes
 
 from course.extensions import db
-from course.models import Department, OutboxMessage, Role
-from course.services import clock, mail, policies, staff_import
+from course.models import Department, Module, OutboxMessage, Role
+from course.services import clock, content_io, credit, curriculum, mail, policies, staff_import
 
 RULES = rules_of("admin")
 ENDPOINTS = endpoints_of("admin")
@@ -20,6 +21,10 @@ def target(make_user):
     learner = make_user(email="lee@example.org", name="Lee Learner")
     policy = policies.create(learner.id, "Social media policy", "Be kind.", clock.today())
     policies.publish(learner.id, policy)
+    credit.save_logo(learner.id, png_bytes())
+    path = content_io.CURRICULUM_DIR / "06-share-information.md"
+    curriculum.load(content_io.parse_module(path.read_text(encoding="utf-8")))
+    module_id = db.session.scalar(select(Module.id))
     message_id = mail.enqueue("certificate", learner.email, user_id=learner.id)
     message = db.session.get(OutboxMessage, message_id)
     message.mime = mail.build_mime(
@@ -35,6 +40,7 @@ def target(make_user):
         "message_id": message_id,
         "policy_id": policy.id,
         "token": preview.token,
+        "module_id": module_id,
     }
 
 
@@ -73,7 +79,8 @@ def test_other_roles_get_403(client, auth, make_user, target, rule, method, role
 def test_admins_reach_every_page(client, signed_in_admin, target, rule, method):
     response = client.get(concrete(rule, target))
     assert response.status_code == 200
-    if not rule.endswith("/message.html"):  # a mail's HTML part, framed in its page
+    # A mail's HTML part, framed in its page; the logo, an image.
+    if not rule.endswith(("/message.html", "/organisation/logo")):
         assert "<h1>" in response.get_data(as_text=True)
 
 
