@@ -33,8 +33,8 @@ class ModuleCreditForm(FlaskForm):
     )
     ce_statement = TextAreaField(
         "Accreditation statement",
-        description="Optional; printed in small type on the certificate.",
-        validators=[Length(max=2000)],
+        description="Optional; printed in small type on the certificate (600 characters).",
+        validators=[Length(max=600)],
         render_kw={"rows": 4},
     )
 

@@ -111,8 +111,8 @@ def set_module_credit(
                           "ce_provider")  # fmt: skip
     if contact_hours_hundredths is not None and not 0 < contact_hours_hundredths <= MAX_HUNDREDTHS:
         raise CreditError("At most 99.75 contact hours per module.", "contact_hours")
-    if len(provider) > 200 or len(number) > 100 or len(statement) > 2000:
-        raise CreditError("Provider: 200 characters; number: 100; statement: 2,000.", "ce_provider")
+    if len(provider) > 200 or len(number) > 100 or len(statement) > 600:
+        raise CreditError("Provider: 200 characters; number: 100; statement: 600.", "ce_provider")
     module.contact_hours_hundredths = contact_hours_hundredths
     module.ce_provider, module.ce_number, module.ce_statement = provider, number, statement
     db.session.flush()
