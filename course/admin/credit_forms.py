@@ -11,7 +11,7 @@ from ..services import credit
 class LogoForm(FlaskForm):
     logo = FileField(
         "Logo",
-        description="A PNG or JPEG image, at most 512 KB (setting LOGO_MAX_BYTES); printed "
+        description="A PNG or JPEG image, at most 512 KB (the LOGO_MAX_KB setting), printed "
         "at the top left of every certificate.",
         validators=[FileRequired("Choose an image file.")],
         render_kw={"accept": "image/png,image/jpeg"},
