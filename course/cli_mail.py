@@ -82,12 +82,15 @@ def send_mail(batch, limit):
 @click.command("send-reminders")
 def send_reminders():
     """Write today's reminders and digests to the outbox; running it again adds nothing."""
-    report = notifications.enqueue_reminders(utcnow())
+    now = utcnow()
+    report = notifications.enqueue_reminders(now)
+    policy_reminders = notifications.enqueue_policy_reminders(now)
     db.session.commit()
     # Cron runs this every few minutes: the planner's statistics follow the data's growth.
     refresh_statistics(routine=True)
     db.session.commit()
     click.echo(
         f"Reminders: {report.due_soon} due soon, {report.overdue} overdue, "
-        f"{report.expiring} expiring, {report.digests} digests."
+        f"{report.expiring} expiring, {report.digests} digests, "
+        f"{policy_reminders} policy signature reminders."
     )

@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..models.people import manager_department
 from ..models.types import Json, utcnow
-from . import audit, clock, csvstream, mail, profile, reports
+from . import audit, clock, csvstream, mail, policy_status, profile, reports
 from .scope import scope_for
 
 
@@ -165,6 +165,30 @@ def _policy_context(message: OutboxMessage, context: dict) -> dict:
         "title": policy.title,
         "version": params.get("version"),
         "reason": params.get("reason", ""),
+        "link": mail.external_url("policies.sign_policy", policy_id=policy.id),
+    }
+
+
+def _policy_reminder_context(message: OutboxMessage, context: dict) -> dict:
+    params = message.params or {}
+    policy = _get(Policy, params.get("policy_id")) if params.get("policy_id") else None
+    if policy is None or policy.current is None:
+        raise mail.Skip("The policy no longer exists.")
+    signed = db.session.scalar(
+        select(PolicySignature.id).where(
+            PolicySignature.user_id == message.user_id,
+            PolicySignature.policy_id == policy.id,
+            PolicySignature.version_number >= policy.resign_since,
+        )
+    )
+    if signed is not None:
+        raise mail.Skip("Signed before the reminder went.")
+    day = date.fromisoformat(params.get("day") or clock.today().isoformat())
+    return {
+        "policy": policy,
+        "title": policy.title,
+        "overdue": message.about_on < day,
+        "days": abs((message.about_on - day).days),
         "link": mail.external_url("policies.sign_policy", policy_id=policy.id),
     }
 
@@ -299,6 +323,15 @@ KINDS: dict[str, Kind] = {
             "you signed an earlier version of this policy and a new version asks everyone "
             "to sign again. Signature requests cannot be turned off.",
             context=_policy_context,
+        ),
+        Kind(
+            "policy_reminder",
+            "policy signature reminders",
+            "{{ 'Overdue' if overdue else 'Due in ' ~ days ~ ' day' ~ ('' if days == 1 else 's') }}"
+            ": sign {{ title }}",
+            "this policy is asked of you and you have not signed its current version. "
+            "Reminders to sign policies cannot be turned off.",
+            context=_policy_reminder_context,
         ),
         Kind(
             "digest",
@@ -682,6 +715,60 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
         ),
     )
     return ReminderReport(due_soon, overdue, expiring, enqueue_digests(now))
+
+
+#: Policy reminders: these many days before the due date, then every POLICY_OVERDUE_EVERY
+#: days once overdue, at most POLICY_OVERDUE_TIMES times.
+POLICY_REMIND_BEFORE = (7, 1)
+POLICY_OVERDUE_EVERY = 7
+POLICY_OVERDUE_TIMES = 3
+
+
+def enqueue_policy_reminders(now: datetime | None = None) -> int:
+    """Reminders to sign policies not signed yet: 7 and 1 days before the due date, then on
+    the first day overdue and every 7 days, 3 times at most. Keyed by (person, policy, day),
+    so a second run the same day adds nothing. One statement per published policy."""
+    now = now or utcnow()
+    today = clock.today(now)
+    soon = [today + timedelta(days=d) for d in POLICY_REMIND_BEFORE]
+    late = [
+        today - timedelta(days=1 + k * POLICY_OVERDUE_EVERY) for k in range(POLICY_OVERDUE_TIMES)
+    ]
+    rows = policy_status.statuses(now).subquery("rows")
+    added = 0
+    for policy_id in db.session.scalars(
+        select(Policy.id).where(Policy.current_version_id.is_not(None))
+    ):
+        params = {"policy_id": policy_id, "day": today.isoformat()}
+        stmt = select(
+            *_columns(
+                "policy_reminder",
+                _key(
+                    "policy_reminder",
+                    rows.c.user_id,
+                    literal(policy_id),
+                    literal(today.isoformat()),
+                ),
+                rows.c.email,
+                rows.c.user_id,
+                about_on=rows.c.due_on,
+                params=literal(params, Json),
+            )
+        ).where(
+            rows.c.policy_id == policy_id,
+            or_(
+                and_(
+                    rows.c.status == policy_status.SignStatus.NOT_SIGNED.value,
+                    rows.c.due_on.in_(soon),
+                ),
+                and_(
+                    rows.c.status == policy_status.SignStatus.OVERDUE.value,
+                    rows.c.due_on.in_(late),
+                ),
+            ),
+        )
+        added += mail.enqueue_from(stmt)
+    return added
 
 
 def enqueue_digests(now: datetime | None = None) -> int:

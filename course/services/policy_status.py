@@ -357,3 +357,17 @@ def csv_row(row: Row) -> list:
         row.label,
         signed,
     ]
+
+
+def statuses(now: datetime | None = None):
+    """Every active person's policy rows with their status by THE rule, as one SELECT for
+    set-based readers (mail reminders). Columns: user_id, email, policy_id, due_on, status."""
+    stmt, status = _statement(Scope(None), Filters())
+    inner = stmt.order_by(None).subquery("policy_rows")
+    return select(
+        inner.c.id.label("user_id"),
+        inner.c.email,
+        inner.c.policy_id,
+        inner.c.due_on,
+        inner.c.status,
+    ).params(_params(now))

@@ -22,7 +22,9 @@ from course.models.types import utcnow
 from course.services import (
     assignments,
     catalog,
+    clock,
     mail,
+    policies,
     practice,
     progress,
     quiz,
@@ -37,7 +39,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 STAFF_AREAS = ("author", "reports", "admin", "certificates")
 #: Endpoints that answer with a file, not a page (a mail's HTML part is framed in the page
 #: that shows it, under a policy that lets no script run, axe's included).
-NOT_PAGES = ("export", "download", "csv", "pdf", "mail_html")
+NOT_PAGES = ("export", "download", "csv", "pdf", "mail_html", "logo")
 #: Pages anyone may open signed out.
 PUBLIC = {
     "auth.sign_in",
@@ -82,6 +84,10 @@ LEARNER_PAGES = [
     Page("exercise-with-findings", "learn.do_exercise", ("done_slug", "exercise_key"),
          "submit-bad-post"),
     Page("unsubscribe", "subscriptions.unsubscribe", ("unsubscribe_token",), names=("token",)),
+    Page("my-policies", "policies.list_policies"),
+    Page("policy-sign", "policies.sign_policy", ("policy_id",), names=("policy_id",)),
+    Page("policy-version", "policies.show_version", ("policy_id", "policy_version"),
+         names=("policy_id", "number")),
 ]  # fmt: skip
 
 #: Names of URL arguments in the staff areas, and which sample value fills them.
@@ -99,6 +105,7 @@ ARGUMENT_SAMPLES = {
     "part": "part",
     "token": "import_token",
     "assignment_id": "assignment_id",
+    "policy_id": "policy_id",
 }
 
 
@@ -178,6 +185,10 @@ def samples(live_server):
         ).encode()
         plan = staff_import.preview(staff_import.read_file("staff.csv", staff))
         preview = staff_import.store(plan, "staff.csv", staff, user_id, False)
+        policy = policies.create(
+            user_id, "Access policy", "## Rules\n\n- Be kind.\n", clock.today(), ""
+        )
+        policies.publish(user_id, policy)
         db.session.commit()
         code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == user_id))
         values = {
@@ -199,6 +210,8 @@ def samples(live_server):
             "part": "lessons",
             "import_token": preview.token,
             "assignment_id": made[0].id,
+            "policy_id": policy.id,
+            "policy_version": 1,
         }
         db.session.remove()
     return values
