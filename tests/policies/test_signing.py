@@ -2,10 +2,12 @@
 next to their field; a version published while reading; the module it completes."""
 
 import hashlib
+from io import BytesIO
 
 import pytest
 from conftest import PASSWORD
 from model_answers import MODEL_ANSWERS
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from course.extensions import db
@@ -16,8 +18,10 @@ from course.models import (
     PolicySignature,
     ProgressStatus,
     QuizAttempt,
+    Role,
 )
-from course.services import policies
+from course.models.policy import EvidenceChangeError
+from course.services import accounts, notifications, policies
 
 from .conftest import publish_v2, sign_form
 
@@ -137,7 +141,6 @@ def test_a_new_version_asks_earlier_signers_to_sign_again_by_mail(
 
 
 def test_the_resign_message_reads_well(signed_in, client, policy, admin):
-    from course.services import notifications
 
     client.post(f"/policies/{policy.id}", data=sign_form(policy))
     publish_v2(admin.id, policy, reason="New rule on patient photos.")
@@ -193,7 +196,6 @@ def test_a_module_without_a_policy_completes_as_before(signed_in, client, policy
 
 
 def test_signatures_and_published_versions_cannot_be_changed_or_deleted(signed_in, client, policy):
-    from course.models.policy import EvidenceChangeError
 
     client.post(f"/policies/{policy.id}", data=sign_form(policy))
     (signature,) = _signatures()
@@ -215,11 +217,6 @@ def test_signatures_and_published_versions_cannot_be_changed_or_deleted(signed_i
 def test_the_receipt_names_the_signer_version_time_and_hash(
     signed_in, client, policy, browser_of, make_user
 ):
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    from course.models import Role
 
     client.post(
         f"/policies/{policy.id}",
@@ -247,7 +244,6 @@ def test_the_receipt_names_the_signer_version_time_and_hash(
     assert other.get(f"/policies/signatures/{signature.id}.pdf").status_code == 404
     ward_a = make_user(roles={Role.MANAGER}, department="Ward A")
     ward_b = make_user(roles={Role.MANAGER}, department="Ward B")
-    from course.services import accounts
 
     accounts.update_user(
         ward_a.id,
