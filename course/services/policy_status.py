@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import clock, paging
+from .columns import Column, Kind
 from .paging import Page
 from .scope import Scope
 
@@ -331,14 +332,14 @@ def of_learner(user_id: int, now: datetime | None = None) -> list[Row]:
 
 
 CSV_COLUMNS = [
-    "Learner",
-    "Email",
-    "Department",
-    "Policy",
-    "Current version",
-    "Due date",
-    "Status",
-    "Signatures (version, UTC time)",
+    Column("learner", "Learner"),
+    Column("email", "Email", Kind.EMAIL),
+    Column("department", "Department"),
+    Column("policy", "Policy"),
+    Column("version", "Current version", Kind.NUMBER),
+    Column("due", "Due date", Kind.DATE),
+    Column("status", "Status"),
+    Column("signatures", "Signatures (version, UTC time)"),
 ]
 
 
