@@ -66,6 +66,14 @@ def _progress(live_server, user_id: int):
     return _db(live_server, read)
 
 
+def _tab(new_page, sign_in_as, email):
+    """A person's own browser, signed in; patient, as a ward PC on a busy server is."""
+    tab = new_page()
+    tab.set_default_timeout(30_000)
+    sign_in_as(tab, email)
+    return tab
+
+
 def _sign(page, name: str, password: str = PASSWORD) -> None:
     page.get_by_label("I have read and understood this policy").check()
     page.get_by_label("Your full name").fill(name)
@@ -83,8 +91,7 @@ def test_sign_a_policy_at_the_end_of_a_module_then_its_new_version(
     learner_name = _db(live_server, lambda: db.session.get(User, learner_id).name)
 
     # The admin writes, publishes and attaches the policy.
-    admin = new_page()
-    sign_in_as(admin, admin_email)
+    admin = _tab(new_page, sign_in_as, admin_email)
     admin.goto("/admin/policies/new")
     admin.get_by_label("Title").fill(POLICY)
     admin.get_by_label("Text (Markdown)").fill("## Rules\n\n- Never post about a patient.\n")
@@ -99,8 +106,7 @@ def test_sign_a_policy_at_the_end_of_a_module_then_its_new_version(
     policy_url = admin.url
 
     # The learner completes the module: lessons, quiz, exercise; the policy is the last step.
-    learner = new_page()
-    sign_in_as(learner, learner_email)
+    learner = _tab(new_page, sign_in_as, learner_email)
     learner.goto(f"/modules/{SLUG}")
     lessons = learner.locator("ol.steps a").evaluate_all("links => links.map(a => a.href)")
     for href in lessons:
@@ -164,8 +170,7 @@ def test_sign_a_policy_at_the_end_of_a_module_then_its_new_version(
     expect(learner.get_by_text("You signed version 2")).to_be_visible()
 
     # The manager sees both signatures, on the page and in the CSV.
-    manager = new_page()
-    sign_in_as(manager, manager_email)
+    manager = _tab(new_page, sign_in_as, manager_email)
     manager.goto("/reports/")
     manager.get_by_role("link", name="Policy signatures").click()
     row = manager.get_by_role("row").filter(has_text=learner_name)
