@@ -8,12 +8,12 @@ from ..auth.decorators import role_required
 from ..errors import render_error
 from ..models.types import utcnow
 from ..saving import save
-from ..services import csvstream, policies, policy_status
+from ..services import policies, policy_status
 from ..services.scope import scope_for
 from ..wording import counted
 from . import bp
 from .policy_forms import PolicyAssignmentForm, PolicyReportFilterForm
-from .routes import MANAGERS, _csv_response
+from .routes import MANAGERS, _download
 
 #: The page's columns: (sort key or None, heading), the CSV's minus the email column.
 HEADINGS = [
@@ -61,9 +61,13 @@ def export_policy_report():
     sort, descending = form.sort.data or "learner", form.order.data == "desc"
     rows = policy_status.iter_rows(scope, form.filters(), sort, descending)
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
-    return _csv_response(
-        f"policy-report-{stamp}.csv",
-        csvstream.lines(policy_status.CSV_COLUMNS, map(policy_status.csv_row, rows)),
+    return _download(
+        "csv",
+        f"policy-report-{stamp}",
+        policy_status.CSV_COLUMNS,
+        map(policy_status.csv_row, rows),
+        "Policy signatures",
+        [],
     )
 
 
