@@ -1,7 +1,7 @@
 """Continuing-education credit on modules and certificates; the organisation's logo
 
 Revision ID: 3c8d06e2e152
-Revises: 3ad236e53d61
+Revises: 01b2a9dc5908
 Create Date: 2026-11-29 14:24:26.452101
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3c8d06e2e152"
-down_revision = "3ad236e53d61"
+down_revision = "01b2a9dc5908"
 branch_labels = None
 depends_on = None
 
