@@ -17,10 +17,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..policies.forms import MultiCheckboxField
+from ..form_fields import MultiCheckboxField, int_or_none, select_choices
 from ..services import clock, policies, policy_status
 from ..services.scope import Scope, departments
-from .forms import AssignmentForm, _choices, _int_or_none
+from .forms import AssignmentForm
 
 
 class PolicyReportFilterForm(FlaskForm):
@@ -29,14 +29,14 @@ class PolicyReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    department = SelectField("Department", coerce=_int_or_none, validators=[Optional()])
-    policy = SelectField("Policy", coerce=_int_or_none, validators=[Optional()])
+    department = SelectField("Department", coerce=int_or_none, validators=[Optional()])
+    policy = SelectField("Policy", coerce=int_or_none, validators=[Optional()])
     status = SelectField("Status", default="", validators=[Optional()])
     due_from = DateField("Due from", validators=[Optional()])
     due_to = DateField("Due to", validators=[Optional()])
     sort = SelectField(
         "Sort by",
-        choices=_choices(
+        choices=select_choices(
             [
                 ("learner", "Learner"),
                 ("department", "Department"),
@@ -50,7 +50,7 @@ class PolicyReportFilterForm(FlaskForm):
     )
     order = SelectField(
         "Order",
-        choices=_choices([("asc", "Ascending"), ("desc", "Descending")]),
+        choices=select_choices([("asc", "Ascending"), ("desc", "Descending")]),
         default="asc",
         validators=[Optional()],
     )
@@ -58,13 +58,13 @@ class PolicyReportFilterForm(FlaskForm):
 
     def __init__(self, formdata, scope: Scope, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.department.choices = _choices(
+        self.department.choices = select_choices(
             [(None, "All departments")] + [(d.id, d.name) for d in departments(scope)]
         )
-        self.policy.choices = _choices(
+        self.policy.choices = select_choices(
             [(None, "All policies")] + [(p.id, p.title) for p in policies.published_policies()]
         )
-        self.status.choices = _choices(
+        self.status.choices = select_choices(
             [("", "Any status")] + [(s.value, label) for s, label, _ in policy_status.LEGEND]
         )
 
@@ -104,11 +104,13 @@ class PolicyAssignmentForm(FlaskForm):
     )
     target = RadioField(
         "Assign to",
-        choices=_choices([("department", "A whole department"), ("learners", "Named learners")]),
+        choices=select_choices(
+            [("department", "A whole department"), ("learners", "Named learners")]
+        ),
         default="department",
         validators=[InputRequired("Choose who must sign.")],
     )
-    department = SelectField("Department", coerce=_int_or_none)
+    department = SelectField("Department", coerce=int_or_none)
     learners = TextAreaField(
         "Learners' emails",
         description="One email address per line; only people in your departments.",
@@ -124,8 +126,10 @@ class PolicyAssignmentForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.user_ids: list[int] = []
-        self.policies.choices = _choices((p.id, p.title) for p in policies.published_policies())
-        self.department.choices = _choices(
+        self.policies.choices = select_choices(
+            (p.id, p.title) for p in policies.published_policies()
+        )
+        self.department.choices = select_choices(
             [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
         )
 

@@ -235,7 +235,9 @@ def pdf(
     organisation: str = "Social Rounds",
     logo: OrganisationLogo | None = None,
 ) -> bytes:
-    """The certificate as a one-page A4 landscape PDF, its dates in `tz` (default: the
+    """The certificate as a one-page A4 landscape PDF.
+
+    The certificate as a one-page A4 landscape PDF, its dates in `tz` (default: the
     organisation's time zone, which needs the app): the organisation's name and logo, the
     learner, the module, contact hours and CE details when the module carried them, and a QR
     code of `verify_url`.

@@ -1,4 +1,6 @@
-"""Continuing-education credit and the organisation's logo: what makes a certificate worth
+"""Continuing-education credit and the organisation's logo.
+
+Continuing-education credit and the organisation's logo: what makes a certificate worth
 keeping for a licence renewal.
 
 - Per module, an admin sets contact hours (in hundredths: 1.25 hours is 125) and optional CE
@@ -46,8 +48,10 @@ def hours_text(hundredths: int | None) -> str:
 
 
 def parse_hours(text: str) -> int | None:
-    """ "1.25" -> 125; "" -> None; raises CreditError for anything else (quarter hours at
-    most precise, up to 99.75)."""
+    """Parse contact hours: "1.25" -> 125; "" -> None.
+
+    Raises CreditError for anything else (hundredths at most precise, up to 99.75).
+    """
     text = (text or "").strip()
     if not text:
         return None
@@ -68,6 +72,8 @@ def parse_hours(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class ModuleCredit:
+    """A module and its continuing-education credit, as the organisation page lists it."""
+
     id: int
     slug: str
     title: str
@@ -165,8 +171,10 @@ def current_logo() -> OrganisationLogo | None:
 
 
 def in_period(user_id: int, start: date | None, end: date | None) -> list[Certificate]:
-    """The learner's certificates issued on the organisation's dates start..end (each bound
-    optional), oldest first."""
+    """The learner's certificates issued in a period, oldest first.
+
+    The period is the organisation's dates start..end, each bound optional.
+    """
     stmt = select(Certificate).where(Certificate.user_id == user_id)
     if start is not None:
         stmt = stmt.where(Certificate.issued_at >= clock.start_of_day(start))
@@ -187,8 +195,11 @@ def transcript_pdf(
     end: date | None,
     organisation: str = "Social Rounds",
 ) -> bytes:
-    """The learner's transcript as an A4 PDF: each certificate of the period (module, date,
-    contact hours, verification code) and the total contact hours."""
+    """The learner's transcript as an A4 PDF.
+
+    Each certificate of the period (module, date, contact hours, verification code) and the
+    total contact hours.
+    """
     doc = FPDF(format="A4")
     for style, path in FONT_FILES.items():
         doc.add_font(FONT, style, path)

@@ -30,8 +30,11 @@ def _drawn() -> frozenset[int]:
 
 
 def unprintable(text: str) -> str:
-    """The characters of text that the font has no glyph for, each once, in order; control
-    and format characters need no glyph."""
+    """The characters of text that the font has no glyph for, each once, in order.
+
+    The characters of text that the font has no glyph for, each once, in order; control
+    and format characters need no glyph.
+    """
     drawn = _drawn()
     missing = dict.fromkeys(
         char

@@ -725,9 +725,12 @@ POLICY_OVERDUE_TIMES = 3
 
 
 def enqueue_policy_reminders(now: datetime | None = None) -> int:
-    """Reminders to sign policies not signed yet: 7 and 1 days before the due date, then on
+    """Write reminders to sign policies not signed yet.
+
+    Reminders to sign policies not signed yet: 7 and 1 days before the due date, then on
     the first day overdue and every 7 days, 3 times at most. Keyed by (person, policy, day),
-    so a second run the same day adds nothing. One statement per published policy."""
+    so a second run the same day adds nothing. One statement per published policy.
+    """
     now = now or utcnow()
     today = clock.today(now)
     soon = [today + timedelta(days=d) for d in POLICY_REMIND_BEFORE]

@@ -382,8 +382,11 @@ def assign(
     department_id: int | None = None,
     user_ids: list[int] | None = None,
 ) -> list[PolicyAssignment]:
-    """Ask a department, or named people, to sign each policy by `due_on`; returns the new
-    assignments. The form checks all of this; the service checks again (CLI, tests)."""
+    """Ask a department, or named people, to sign each policy by `due_on`.
+
+    Ask a department, or named people, to sign each policy by `due_on`; returns the new
+    assignments. The form checks all of this; the service checks again (CLI, tests).
+    """
     user_ids = list(dict.fromkeys(user_ids or []))
     if not policy_ids:
         raise PolicyError("Choose at least one policy.", "policies")

@@ -361,8 +361,11 @@ def csv_row(row: Row) -> list:
 
 
 def statuses(now: datetime | None = None):
-    """Every active person's policy rows with their status by THE rule, as one SELECT for
-    set-based readers (mail reminders). Columns: user_id, email, policy_id, due_on, status."""
+    """Every active person's policy rows with their status by THE rule.
+
+    Every active person's policy rows with their status by THE rule, as one SELECT for
+    set-based readers (mail reminders). Columns: user_id, email, policy_id, due_on, status.
+    """
     stmt, status = _statement(Scope(None), Filters())
     inner = stmt.order_by(None).subquery("policy_rows")
     return select(
