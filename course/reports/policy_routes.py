@@ -8,7 +8,7 @@ from ..auth.decorators import role_required
 from ..errors import render_error
 from ..models.types import utcnow
 from ..saving import save
-from ..services import policies, policy_status
+from ..services import paging, policies, policy_status
 from ..services.scope import scope_for
 from ..wording import counted
 from . import bp
@@ -36,14 +36,19 @@ def show_policy_report():
             "reports/policies.html", form=form, page=None, legend=policy_status.LEGEND
         ), 400
     sort, descending = form.sort.data or "learner", form.order.data == "desc"
+    filters = form.filters()
+    counts = policy_status.counts(scope, filters)
     try:
-        page = policy_status.page(scope, form.filters(), sort, descending, form.page.data or 1)
-    except policy_status.PageOutOfRangeError as error:
+        page = policy_status.page(
+            scope, filters, sort, descending, form.page.data or 1, by_status=counts
+        )
+    except paging.PageOutOfRangeError as error:
         return render_error(404, str(error))
     return render_template(
         "reports/policies.html",
         form=form,
         page=page,
+        counts=counts,
         legend=policy_status.LEGEND,
         headings=HEADINGS,
         printed_at=utcnow(),
