@@ -165,17 +165,18 @@ class ApiReportForm(ReportFilterForm):
     )
 
 
-class AssignmentForm(FlaskForm):
-    modules = MultiCheckboxField(
-        "Modules", coerce=int, validators=[DataRequired("Choose at least one module.")]
-    )
+class TargetForm(FlaskForm):
+    """Who an assignment is for (a whole department or named learners) and by when: the part
+    the module and policy assignment forms share. Subclasses add `due_on` and what is assigned;
+    `user_ids` holds the named learners once validated."""
+
     target = RadioField(
         "Assign to",
         choices=select_choices(
             [("department", "A whole department"), ("learners", "Named learners")]
         ),
         default="department",
-        validators=[InputRequired("Choose who the modules are for.")],
+        validators=[InputRequired("Choose who it is for.")],
     )
     # No Optional(): validate_department must run when the field is empty.
     department = SelectField("Department", coerce=int_or_none)
@@ -183,6 +184,52 @@ class AssignmentForm(FlaskForm):
         "Learners' emails",
         description="One email address per line; only people in your departments.",
         validators=[Length(max=20000)],
+    )
+
+    def __init__(self, scope: Scope, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.user_ids: list[int] = []
+        self.department.choices = select_choices(
+            [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
+        )
+
+    def validate_due_on(self, field):
+        if field.data and field.data < clock.today():
+            raise ValidationError("The due date is in the past; choose today or a later day.")
+
+    def validate_department(self, field):
+        if self.target.data == "department" and field.data is None:
+            raise ValidationError("Choose the department.")
+
+    def validate_learners(self, field):
+        if self.target.data != "learners":
+            return
+        emails = [line.strip().lower() for line in (field.data or "").splitlines() if line.strip()]
+        if not emails:
+            raise ValidationError("Enter at least one learner's email.")
+        found = dict(
+            db.session.execute(
+                select(func.lower(User.email), User).where(func.lower(User.email).in_(emails))
+            ).all()
+        )
+        unknown = [
+            e for e in emails if e not in found or not self.scope.covers(found[e].department_id)
+        ]
+        if unknown:
+            raise ValidationError(
+                "Not a learner in your departments: "
+                + ", ".join(unknown[:10])
+                + (" …" if len(unknown) > 10 else "")
+            )
+        self.user_ids = [found[e].id for e in emails]
+
+
+class AssignmentForm(TargetForm):
+    """Assign modules by a due date, with recertification, grace period and reminders."""
+
+    modules = MultiCheckboxField(
+        "Modules", coerce=int, validators=[DataRequired("Choose at least one module.")]
     )
     due_on = DateField("Due date", validators=[InputRequired("Choose a due date.")])
     recert_months = IntegerField(
@@ -229,17 +276,8 @@ class AssignmentForm(FlaskForm):
     )
 
     def __init__(self, scope: Scope, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.scope = scope
-        self.user_ids: list[int] = []
+        super().__init__(scope, *args, **kwargs)
         self.modules.choices = select_choices(reports.module_titles(assignable=True))
-        self.department.choices = select_choices(
-            [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
-        )
-
-    def validate_due_on(self, field):
-        if field.data and field.data < clock.today():
-            raise ValidationError("The due date is in the past; choose today or a later day.")
 
     def schedule(self) -> dict:
         """The grace period and reminder schedule as assignments.assign takes them (empty
@@ -258,32 +296,6 @@ class AssignmentForm(FlaskForm):
             field.data = assignments.reminder_days(field.data or "")
         except assignments.AssignmentError as error:
             raise ValidationError(str(error)) from None
-
-    def validate_department(self, field):
-        if self.target.data == "department" and field.data is None:
-            raise ValidationError("Choose the department.")
-
-    def validate_learners(self, field):
-        if self.target.data != "learners":
-            return
-        emails = [line.strip().lower() for line in (field.data or "").splitlines() if line.strip()]
-        if not emails:
-            raise ValidationError("Enter at least one learner's email.")
-        found = dict(
-            db.session.execute(
-                select(func.lower(User.email), User).where(func.lower(User.email).in_(emails))
-            ).all()
-        )
-        unknown = [
-            e for e in emails if e not in found or not self.scope.covers(found[e].department_id)
-        ]
-        if unknown:
-            raise ValidationError(
-                "Not a learner in your departments: "
-                + ", ".join(unknown[:10])
-                + (" …" if len(unknown) > 10 else "")
-            )
-        self.user_ids = [found[e].id for e in emails]
 
 
 class TokenForm(FlaskForm):

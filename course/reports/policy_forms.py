@@ -4,23 +4,20 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
-    RadioField,
     SelectField,
-    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
 from ..form_fields import MultiCheckboxField, int_or_none, select_choices
-from ..services import clock, policies, policy_status
+from ..services import policies, policy_status
 from ..services.scope import Scope, departments
-from .forms import AssignmentForm
+from .forms import TargetForm
 
 
 class PolicyReportFilterForm(FlaskForm):
@@ -96,43 +93,16 @@ class PolicyReportFilterForm(FlaskForm):
         return {k: v for k, v in args.items() if v not in (None, "")}
 
 
-class PolicyAssignmentForm(FlaskForm):
+class PolicyAssignmentForm(TargetForm):
     """Ask a department or named learners to sign policies by a due date."""
 
     policies = MultiCheckboxField(
         "Policies", coerce=int, validators=[DataRequired("Choose at least one policy.")]
     )
-    target = RadioField(
-        "Assign to",
-        choices=select_choices(
-            [("department", "A whole department"), ("learners", "Named learners")]
-        ),
-        default="department",
-        validators=[InputRequired("Choose who must sign.")],
-    )
-    department = SelectField("Department", coerce=int_or_none)
-    learners = TextAreaField(
-        "Learners' emails",
-        description="One email address per line; only people in your departments.",
-        validators=[Length(max=20000)],
-    )
     due_on = DateField("Sign by", validators=[InputRequired("Choose a due date.")])
 
-    # The module assignment form's checks of the target, shared as they are.
-    validate_department = AssignmentForm.validate_department
-    validate_learners = AssignmentForm.validate_learners
-
     def __init__(self, scope: Scope, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.scope = scope
-        self.user_ids: list[int] = []
+        super().__init__(scope, *args, **kwargs)
         self.policies.choices = select_choices(
             (p.id, p.title) for p in policies.published_policies()
         )
-        self.department.choices = select_choices(
-            [(None, "Choose a department")] + [(d.id, d.name) for d in departments(scope)]
-        )
-
-    def validate_due_on(self, field):
-        if field.data and field.data < clock.today():
-            raise ValidationError("The due date is in the past; choose today or a later day.")
