@@ -17,7 +17,7 @@ from wtforms.validators import (
 from ..form_fields import MultiCheckboxField, int_or_none, select_choices
 from ..services import policies, policy_status
 from ..services.scope import Scope, departments
-from .forms import TargetForm
+from .forms import ApiReportForm, TargetForm
 
 
 class PolicyReportFilterForm(FlaskForm):
@@ -91,6 +91,22 @@ class PolicyReportFilterForm(FlaskForm):
         }
         args.update(changes)
         return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+class ApiPolicyReportForm(PolicyReportFilterForm):
+    """The policy API's parameters: the page's filters and the page size."""
+
+    per_page = IntegerField(
+        "Rows per page",
+        validators=[
+            Optional(),
+            NumberRange(
+                1,
+                ApiReportForm.MAX_PER_PAGE,
+                f"Enter a number of rows from 1 to {ApiReportForm.MAX_PER_PAGE}.",
+            ),
+        ],
+    )
 
 
 class PolicyAssignmentForm(TargetForm):

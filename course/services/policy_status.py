@@ -331,6 +331,7 @@ def of_learner(user_id: int, now: datetime | None = None) -> list[Row]:
     return _with_signatures(rows)
 
 
+#: The report's columns, as the CSV writes them and the API names them (its item's keys).
 CSV_COLUMNS = [
     Column("learner", "Learner"),
     Column("email", "Email", Kind.EMAIL),
@@ -338,16 +339,17 @@ CSV_COLUMNS = [
     Column("policy", "Policy"),
     Column("version", "Current version", Kind.NUMBER),
     Column("due", "Due date", Kind.DATE),
-    Column("status", "Status"),
+    Column("status", "Status", Kind.STATUS, labels=LABELS),
     Column("signatures", "Signatures (version, UTC time)"),
 ]
 
 
-def csv_row(row: Row) -> list:
-    """A row as the cells of CSV_COLUMNS."""
-    signed = "; ".join(
-        f"version {s.version_number} at {s.signed_at:%Y-%m-%d %H:%M:%S}" for s in row.signatures
-    )
+#: A signature's moment in the API (UTC with a Z, as every MOMENT).
+_SIGNED_AT = Column("signed_at", "Signed at", Kind.MOMENT)
+
+
+def _values(row: Row) -> list:
+    """A row as the values of CSV_COLUMNS, before each output writes them its way."""
     return [
         row.learner_name,
         row.email,
@@ -355,9 +357,43 @@ def csv_row(row: Row) -> list:
         row.policy_title,
         row.current_version,
         row.due_on,
-        row.label,
-        signed,
+        row.status,
+        row.signatures,
     ]
+
+
+def csv_row(row: Row) -> list:
+    """A row as the cells of CSV_COLUMNS (the status as its enum: the column labels it)."""
+    cells = _values(row)
+    cells[-1] = "; ".join(
+        f"version {s.version_number} at {s.signed_at:%Y-%m-%d %H:%M:%S}" for s in row.signatures
+    )
+    return cells
+
+
+def api_item(row: Row) -> dict:
+    """A row as the API's item: the ids, then each of CSV_COLUMNS by key (`Column.json`).
+
+    {"learner_id", "policy_id", "learner", "email", "department", "policy", "version" (the
+    current version's number), "due" ("YYYY-MM-DD" or null), "status" ("signed",
+    "not_signed" or "overdue"), "signed_version" (the latest version they signed, or null),
+    "resign_reason" (why they must sign again, or null), "signatures": [{"version",
+    "signed_at" (UTC, ISO 8601 with a Z), "signature_id"}] oldest first}.
+    """
+    item = {"learner_id": row.learner_id, "policy_id": row.policy_id}
+    for column, value in zip(CSV_COLUMNS[:-1], _values(row)[:-1], strict=True):
+        item[column.key] = column.json(value)
+    item["signed_version"] = row.signed_version
+    item["resign_reason"] = row.resign_reason
+    item["signatures"] = [
+        {
+            "version": s.version_number,
+            "signed_at": _SIGNED_AT.json(s.signed_at),
+            "signature_id": s.signature_id,
+        }
+        for s in row.signatures
+    ]
+    return item
 
 
 def statuses(now: datetime | None = None):
