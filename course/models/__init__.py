@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see every table."""
 
-from .compliance import Assignment, AuditEvent, Certificate
+from .compliance import Assignment, AssignmentRule, AuditEvent, Certificate, assignment_rule_module
 from .content import (
     Choice,
     Exercise,
@@ -43,6 +43,8 @@ __all__ = [
     "AccountLink",
     "ApiToken",
     "Assignment",
+    "AssignmentRule",
+    "assignment_rule_module",
     "AttemptState",
     "AuditEvent",
     "Certificate",

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -46,6 +46,46 @@ class Assignment(db.Model):
     __table_args__ = (
         CheckConstraint("(department_id IS NULL) <> (user_id IS NULL)", name="one_target"),
     )
+
+
+#: The modules an assignment rule requires.
+assignment_rule_module = Table(
+    "assignment_rule_module",
+    db.metadata,
+    Column("rule_id", ForeignKey("assignment_rule.id", ondelete="CASCADE"), primary_key=True),
+    Column("module_id", ForeignKey("module.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class AssignmentRule(db.Model):
+    """Modules required of whoever matches: a department and/or a job title, or everyone.
+
+    Nobody is listed: due_dates.refresh_due matches people to the rule whenever it runs, so
+    someone who joins, moves or changes job title gets the rule's modules at once. Due
+    `due_days` after the later of their hire date and the day the rule started applying to
+    them. A withdrawn rule stays (the record of what was required) and reaches nobody.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: None: any department (with job_title None too: everyone).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), index=True
+    )
+    #: Matched case-insensitively with User.job_title; None: any job title.
+    job_title: Mapped[str | None] = mapped_column(String(120))
+    due_days: Mapped[int]
+    #: After this many months a completion expires and the module is due again; None: never.
+    recert_months: Mapped[int | None]
+    #: The organisation's day the rule was made: it applies to nobody before it.
+    starts_on: Mapped[date]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    modules: Mapped[list[Module]] = relationship(secondary=assignment_rule_module)
+    department: Mapped["Department | None"] = relationship()
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
 
 
 class Certificate(db.Model):

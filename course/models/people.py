@@ -50,6 +50,9 @@ class User(UserMixin, db.Model):
     #: matches people by it before their email).
     employee_id: Mapped[str | None] = mapped_column(String(40), unique=True)
     job_title: Mapped[str | None] = mapped_column(String(120), index=True)
+    #: The organisation's day they took this job title (None: before any assignment rule
+    #: existed): a rule for the title counts from then (AssignmentRule).
+    job_title_since: Mapped[date | None]
     #: The day they started (organisation's calendar); assignment rules count from it.
     hire_date: Mapped[date | None]
     #: IANA zone the person reads times in; None: the organisation's (services/clock.py).

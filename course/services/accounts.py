@@ -14,7 +14,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Assignment, Department, Role, User, UserRole
+from ..models import Assignment, AssignmentRule, Department, Role, User, UserRole
 from ..models.people import manager_department
 from . import audit, clock, due_dates, paging, passwords, sessions, throttle, tokens
 from .paging import Page
@@ -152,12 +152,13 @@ def create_user(
         role_rows=[UserRole(role=Role(r)) for r in sorted(set(roles))],
         employee_id=employee_id,
         job_title=job_title,
+        job_title_since=clock.today() if job_title else None,
         hire_date=hire_date,
     )
     db.session.add(user)
     db.session.flush()
-    if user.department_id is not None:
-        due_dates.refresh_due(user_ids=[user.id])  # their department's assignments reach them now
+    # Their department's assignments and the assignment rules matching them reach them now.
+    due_dates.refresh_due(user_ids=[user.id])
     audit.record(
         actor_id, "user.create", f"user:{user.id}", f"{email} as {', '.join(sorted(roles))}"
     )
@@ -412,6 +413,9 @@ def update_user(
                 "active" if not active else "roles",
             )
 
+    # Assignment rules match the job title (any case) and count from the hire date.
+    new_title = (job_title or "").lower() != (user.job_title or "").lower()
+    rules_follow = new_title or hire_date != user.hire_date
     changes = AccountChanges()
     details = []
     if name != user.name:
@@ -425,6 +429,8 @@ def update_user(
         user.employee_id = employee_id
     if job_title != user.job_title:
         details.append(f"job title {user.job_title or 'none'} to {job_title or 'none'}")
+        if new_title:  # a new title, not the same one spelt in another case
+            user.job_title_since = clock.today() if job_title else None
         user.job_title = job_title
     if hire_date != user.hire_date:
         before = user.hire_date.isoformat() if user.hire_date else "none"
@@ -465,9 +471,10 @@ def update_user(
             user.email,
         )
 
-    if moved or "activated" in changes.changed or "deactivated" in changes.changed:
+    if moved or rules_follow or {"activated", "deactivated"} & set(changes.changed):
         db.session.flush()
-        due_dates.refresh_due(user_ids=[user.id])  # their due dates follow their department
+        # Their due dates follow their department, job title and hire date.
+        due_dates.refresh_due(user_ids=[user.id])
     return changes
 
 
@@ -600,7 +607,7 @@ def rename_department(department_id: int, name: str, actor_id: int) -> Departmen
 
 
 def delete_department(department_id: int, actor_id: int) -> str:
-    """Delete a department that has no members and no assignments; returns its name.
+    """Delete a department that has no members, assignments or rules; returns its name.
 
     Members (active or not) must be moved first; assignments are the record of what was
     required, so a department with any is kept (rename it instead).
@@ -618,11 +625,14 @@ def delete_department(department_id: int, actor_id: int) -> str:
         )
     assigned = db.session.scalar(
         select(func.count(Assignment.id)).where(Assignment.department_id == department_id)
+    ) + db.session.scalar(
+        select(func.count(AssignmentRule.id)).where(AssignmentRule.department_id == department_id)
     )
     if assigned:
         raise AccountError(
             f"{department.name} cannot be deleted: {assigned} assignment"
-            f"{'s are' if assigned != 1 else ' is'} recorded for it, and assignments are kept "
+            f"{'s are' if assigned != 1 else ' is'} recorded for it (rules included), and "
+            "assignments are kept "
             "as the record of what was required. Rename it instead if its name is out of date."
         )
     name = department.name

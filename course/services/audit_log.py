@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import String, cast, func, literal, or_, select
 
 from ..extensions import db
-from ..models import Assignment, AuditEvent, User
+from ..models import Assignment, AssignmentRule, AuditEvent, User
 from . import clock, paging
 from .columns import Column, Kind
 from .paging import Page
@@ -60,7 +60,7 @@ class Line:
 
 
 def _about_scope(scope: Scope, viewer_id: int | None = None):
-    """SQL: the line is about one of the scope's departments or their assignments.
+    """SQL: the line is about one of the scope's departments, their assignments or rules.
 
     Or it is the viewer's own (a withdrawn assignment's line names an assignment that is gone).
     """
@@ -71,9 +71,13 @@ def _about_scope(scope: Scope, viewer_id: int | None = None):
             Assignment.user_id.in_(select(User.id).where(User.department_id.in_(ids))),
         )
     )
+    rule_subjects = select(literal("rule:") + cast(AssignmentRule.id, String)).where(
+        AssignmentRule.department_id.in_(ids)
+    )
     return or_(
         AuditEvent.subject.in_([f"department:{d}" for d in ids]),
         AuditEvent.subject.in_(assignment_subjects),
+        AuditEvent.subject.in_(rule_subjects),
         AuditEvent.actor_id == (viewer_id or -1),
     )
 

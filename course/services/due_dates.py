@@ -1,9 +1,11 @@
 """Due dates: each learner's effective assignment of each module, kept on ModuleProgress.
 
-Assignments reach a learner directly or through their department. What counts for a
+Assignments reach a learner directly or through their department; assignment rules reach
+whoever matches their department and/or job title (or everyone). What counts for a
 (learner, module) is the earliest due date and the shortest recertification interval among
-the assignments that reach them; `refresh_due` copies that onto the learner's ModuleProgress
-row, where the report's status rule reads it.
+the assignments and rules that reach them; `refresh_due` copies that onto the learner's
+ModuleProgress row, where the report's status rule reads it. It is the one writer of those
+columns.
 """
 
 from collections.abc import Iterable
@@ -15,7 +17,14 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from ..extensions import db
-from ..models import Assignment, ModuleProgress, ProgressStatus, User
+from ..models import (
+    Assignment,
+    AssignmentRule,
+    ModuleProgress,
+    ProgressStatus,
+    User,
+    assignment_rule_module,
+)
 
 
 class days_after(FunctionElement):  # noqa: N801 (an SQL function's name)
@@ -38,20 +47,74 @@ def _days_after_postgresql(element, compiler, **kw):
     return f"(CAST({compiler.process(day, **kw)} AS DATE) + {compiler.process(days, **kw)})"
 
 
+class later_of(FunctionElement):  # noqa: N801 (an SQL function's name)
+    """SQL: the latest of several dates, none of them NULL (coalesce them first)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "later_of"
+
+
+@compiles(later_of, "sqlite")
+def _later_of_sqlite(element, compiler, **kw):
+    # SQLite stores dates as ISO text, so the text order is the date order.
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(later_of, "postgresql")
+def _later_of_postgresql(element, compiler, **kw):
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
+
+
+def rule_matches(rule=AssignmentRule, user=User):
+    """SQL: the rule is in force and reaches the person (department and job title match)."""
+    return and_(
+        rule.withdrawn_at.is_(None),
+        or_(rule.department_id.is_(None), rule.department_id == user.department_id),
+        or_(rule.job_title.is_(None), func.lower(rule.job_title) == func.lower(user.job_title)),
+    )
+
+
+def rule_due_on(rule=AssignmentRule, user=User):
+    """SQL: the day a rule's module is due for a person it reaches.
+
+    `due_days` after the later of their hire date and the day the rule started applying to
+    them: the rule's first day, the day they joined the organisation, and, for what the rule
+    matches on, the day they joined the department or took the job title (unknown: before the
+    rule, so its first day).
+    """
+    start = rule.starts_on
+    applies_from = later_of(
+        start,
+        func.coalesce(user.hire_date, start),
+        func.coalesce(func.date(user.created_at), start),
+        case(
+            (rule.department_id.is_not(None), func.coalesce(user.department_since, start)),
+            else_=start,
+        ),
+        case(
+            (rule.job_title.is_not(None), func.coalesce(user.job_title_since, start)),
+            else_=start,
+        ),
+    )
+    return days_after(applies_from, rule.due_days)
+
+
 def refresh_due(
     user_ids: Iterable[int] | None = None, department_ids: Iterable[int] | None = None
 ) -> None:
     """Copy each learner's effective assignment onto their ModuleProgress rows.
 
-    For every (learner, module) their own or their department's assignments reach: the
-    earliest due date and the shortest recertification interval (none: a completion never
-    expires), creating a not-started row where the learner has none. A department's
-    assignment made before the learner joined it is due no earlier than its `grace_days`
-    after the day they joined. Rows no longer assigned get NULLs. Call it after anything that
-    changes who is assigned what: an assignment created or removed, a learner created or
-    moved to another department. Learners: those in user_ids or in department_ids; everyone
-    when neither is given. Set-based (three statements, however many learners); the caller
-    commits.
+    For every (learner, module) their own or their department's assignments, or an assignment
+    rule in force that matches them, reach: the earliest due date and the shortest
+    recertification interval (none: a completion never expires), creating a not-started row
+    where the learner has none. A department's assignment made before the learner joined it
+    is due no earlier than its `grace_days` after the day they joined; a rule's due date is
+    `rule_due_on`. Rows no longer assigned get NULLs (what the learner did stays). Call it
+    after anything that changes who is assigned what: an assignment or rule created, changed
+    or withdrawn, a learner created, moved to another department, given another job title or
+    hire date. Learners: those in user_ids or in department_ids; everyone when neither is
+    given. Set-based (three statements, however many learners); the caller commits.
     """
     who = []
     if user_ids is not None:
@@ -78,7 +141,18 @@ def refresh_due(
     personal = select(
         Assignment.user_id, Assignment.module_id, Assignment.due_on, Assignment.recert_months
     ).where(Assignment.user_id.in_(learners))
-    reach = union_all(through_department, personal).subquery("reach")
+    through_rule = (
+        select(
+            User.id,
+            assignment_rule_module.c.module_id,
+            rule_due_on(),
+            AssignmentRule.recert_months,
+        )
+        .join(AssignmentRule, rule_matches())
+        .join(assignment_rule_module, assignment_rule_module.c.rule_id == AssignmentRule.id)
+        .where(User.id.in_(learners))
+    )
+    reach = union_all(through_department, personal, through_rule).subquery("reach")
     effective = (
         select(
             reach.c.user_id,
@@ -137,11 +211,13 @@ def refresh_due(
 
 
 def recert_months_for(user_id: int, module_id: int) -> int | None:
-    """The shortest recertification interval among the learner's assignments of a module."""
-    user = db.session.get(User, user_id)
-    reach = Assignment.user_id == user_id
-    if user is not None and user.department_id is not None:
-        reach = or_(reach, Assignment.department_id == user.department_id)
+    """The learner's effective recertification interval for a module, in months.
+
+    As `refresh_due` keeps it on their ModuleProgress row (the shortest among the assignments
+    and rules reaching them); None: a completion never expires.
+    """
     return db.session.scalar(
-        select(func.min(Assignment.recert_months)).where(Assignment.module_id == module_id, reach)
+        select(ModuleProgress.recert_months).where(
+            ModuleProgress.user_id == user_id, ModuleProgress.module_id == module_id
+        )
     )

@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import (
     Assignment,
+    AssignmentRule,
     Certificate,
     Department,
     Exercise,
@@ -204,8 +205,8 @@ def _recert_values() -> tuple[int, ...]:
 _RECERT_VALUES = (
     select(Assignment.recert_months)
     .where(Assignment.recert_months.is_not(None))
-    .distinct()
-    .order_by(Assignment.recert_months)
+    .union(select(AssignmentRule.recert_months).where(AssignmentRule.recert_months.is_not(None)))
+    .order_by("recert_months")
 )
 
 
@@ -256,7 +257,7 @@ def _status_rule(recert_values: tuple[int, ...]):
 
 
 def recert_intervals() -> tuple[int, ...]:
-    """The recertification intervals (months) in use by assignments, smallest first."""
+    """The recertification intervals (months) in use by assignments and rules, smallest first."""
     return _recert_values()
 
 

@@ -39,7 +39,7 @@ from sqlalchemy import delete, insert, select, update
 from ..extensions import db
 from ..models import AuditEvent, Department, Role, StaffImport, User, UserRole, UserSession
 from ..models.types import utcnow
-from . import audit, due_dates
+from . import audit, clock, due_dates
 from .refusal import RefusalError
 
 COLUMNS = (
@@ -674,7 +674,12 @@ def apply(record: StaffImport, actor_id: int | None) -> Outcome:
     )
     moved = (
         created_ids
-        + [u["user_id"] for u in plan.updates if {"department", "active"} & set(u["after"])]
+        + [
+            u["user_id"]
+            for u in plan.updates
+            # What assignments and assignment rules match or count from.
+            if {"department", "active", "job_title", "hire_date"} & set(u["after"])
+        ]
         + gone
     )
     for ids in _chunks(moved, 5000):
@@ -763,6 +768,7 @@ def _departments_for(plan: Plan, actor_id, label: str) -> dict[str, int]:
 
 def _create_accounts(creates, department_ids, actor_id, label, events) -> list[int]:
     ids: list[int] = []
+    today = clock.today()
     for batch in _chunks(creates):
         rows = [
             {
@@ -775,6 +781,9 @@ def _create_accounts(creates, department_ids, actor_id, label, events) -> list[i
                 "department_id": department_ids[c["department"].lower()]
                 if c["department"]
                 else None,
+                # The days assignment rules count from (department, job title).
+                "department_since": today if c["department"] else None,
+                "job_title_since": today if c["job_title"] else None,
                 "active": c["active"],
                 "created_at": utcnow(),
             }
@@ -812,6 +821,7 @@ def _create_accounts(creates, department_ids, actor_id, label, events) -> list[i
 
 def _update_accounts(updates, department_ids, actor_id, label, events) -> None:
     by_keys: dict[tuple, list[dict]] = {}
+    today = clock.today()
     role_changes: list[tuple[int, list[str]]] = []
     for change in updates:
         after = dict(change["after"])
@@ -821,6 +831,11 @@ def _update_accounts(updates, department_ids, actor_id, label, events) -> None:
         for key, value in after.items():
             if key == "department":
                 values["department_id"] = department_ids[value.lower()]
+                values["department_since"] = today  # assignment rules count from it
+            elif key == "job_title":
+                values["job_title"] = value
+                if (change["before"]["job_title"] or "").lower() != value.lower():
+                    values["job_title_since"] = today  # a new title, not another spelling
             elif key == "hire_date":
                 values["hire_date"] = date.fromisoformat(value)
             else:
