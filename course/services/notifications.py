@@ -36,6 +36,7 @@ from ..models import (
     ModuleProgress,
     OutboxMessage,
     Policy,
+    PolicyAssignment,
     PolicySignature,
     ProgressStatus,
     Role,
@@ -165,6 +166,27 @@ def _policy_context(message: OutboxMessage, context: dict) -> dict:
         "title": policy.title,
         "version": params.get("version"),
         "reason": params.get("reason", ""),
+        "link": mail.external_url("policies.sign_policy", policy_id=policy.id),
+    }
+
+
+def _policy_assigned_context(message: OutboxMessage, context: dict) -> dict:
+    params = message.params or {}
+    policy = _get(Policy, params.get("policy_id")) if params.get("policy_id") else None
+    if policy is None or policy.current is None:
+        raise mail.Skip("The policy no longer exists.")
+    signed = db.session.scalar(
+        select(PolicySignature.version_number).where(
+            PolicySignature.user_id == message.user_id,
+            PolicySignature.policy_id == policy.id,
+            PolicySignature.version_number >= policy.resign_since,
+        )
+    )
+    return {
+        "policy": policy,
+        "title": policy.title,
+        "version": policy.current.number,
+        "signed_version": signed,
         "link": mail.external_url("policies.sign_policy", policy_id=policy.id),
     }
 
@@ -315,6 +337,14 @@ KINDS: dict[str, Kind] = {
             "you completed a module and a certificate was issued to you.",
             optional=True,
             context=_certificate_context,
+        ),
+        Kind(
+            "policy_assigned",
+            "policy signature requests",
+            "Please sign: {{ title }}, by {{ message.about_on|date_text }}",
+            "a manager asked you to read and sign this policy. Signature requests cannot be "
+            "turned off.",
+            context=_policy_assigned_context,
         ),
         Kind(
             "policy_resign",
@@ -531,6 +561,45 @@ def retraining_required(module_id: int, version: int, reason: str) -> int:
         )
     )
     return mail.enqueue_from(rows)
+
+
+def policy_assignments_made(assignments: list[PolicyAssignment]) -> int:
+    """A request to sign, to every active person each new policy assignment reaches.
+
+    Its own or their department's, with the assignment's due date; keyed by (person,
+    assignment), so nothing is written twice. One statement per policy; returns the count. A
+    person who already holds a signature that counts is told so, not asked again (the
+    message says it).
+    """
+    by_policy: dict[int, list[int]] = {}
+    for assignment in assignments:
+        by_policy.setdefault(assignment.policy_id, []).append(assignment.id)
+    reached = or_(
+        User.id == PolicyAssignment.user_id,
+        and_(
+            User.department_id.is_not(None),
+            User.department_id == PolicyAssignment.department_id,
+        ),
+    )
+    added = 0
+    for policy_id, ids in by_policy.items():
+        rows = (
+            select(
+                *_columns(
+                    "policy_assigned",
+                    _key("policy_assigned", User.id, PolicyAssignment.id),
+                    User.email,
+                    User.id,
+                    about_on=PolicyAssignment.due_on,
+                    params=literal({"policy_id": policy_id}, Json),
+                )
+            )
+            .select_from(PolicyAssignment)
+            .join(User, reached)
+            .where(PolicyAssignment.id.in_(ids), User.active.is_(True))
+        )
+        added += mail.enqueue_from(rows)
+    return added
 
 
 def policy_resign_required(policy_id: int, version: int, reason: str, due_on: date) -> int:

@@ -385,7 +385,9 @@ def assign(
     """Ask a department, or named people, to sign each policy by `due_on`.
 
     Ask a department, or named people, to sign each policy by `due_on`; returns the new
-    assignments. The form checks all of this; the service checks again (CLI, tests).
+    assignments. Each active person reached gets a request to sign by mail
+    (notifications.policy_assignments_made); reminders follow from `send-reminders`. The form
+    checks all of this; the service checks again (CLI, tests).
     """
     user_ids = list(dict.fromkeys(user_ids or []))
     if not policy_ids:
@@ -427,4 +429,5 @@ def assign(
             f"policy:{row.policy_id}",
             f"to {whom} due {due_on.isoformat()}",
         )
+    notifications.policy_assignments_made(created)
     return created
