@@ -22,7 +22,7 @@ from ..extensions import db
 from ..form_fields import MultiCheckboxField, int_or_none, select_choices
 from ..models import User
 from ..security import MAX_ID
-from ..services import assignments, audit_log, clock, notifications, reports
+from ..services import assignment_rules, assignments, audit_log, clock, notifications, reports
 from ..services.scope import PEOPLE, Scope, departments
 from ..templating import date_text
 
@@ -393,3 +393,67 @@ class ChangeAssignmentForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     """Only the CSRF token: the confirmation page's button."""
+
+
+class RuleForm(FlaskForm):
+    """An assignment rule: who (a department and/or a job title, or everyone), which modules,
+    due how many days after hire or joining, recertified how often.
+
+    A manager chooses one of their departments; an admin may choose "every department"."""
+
+    modules = MultiCheckboxField(
+        "Modules", coerce=int, validators=[DataRequired("Choose at least one module.")]
+    )
+    # No Optional(): validate_department must run when the field is empty.
+    department = SelectField("Department", coerce=int_or_none)
+    job_title = StringField(
+        "Job title",
+        description="Optional, for example Registered Nurse (any capitalisation matches). "
+        "Empty: everyone in the department.",
+        validators=[Length(max=120, message="Use at most 120 characters.")],
+    )
+    due_days = IntegerField(
+        "Due within (days)",
+        description="Days after the person's hire date or the day the rule starts applying "
+        "to them (joining the department or taking the job title), whichever is later.",
+        validators=[
+            InputRequired("Enter a number of days."),
+            NumberRange(
+                0,
+                assignment_rules.MAX_DUE_DAYS,
+                f"Enter a number of days from 0 to {assignment_rules.MAX_DUE_DAYS}.",
+            ),
+        ],
+    )
+    recert_months = IntegerField(
+        "Recertify every (months)",
+        description="Optional. After this many months a completion expires and is due again; "
+        "12 for yearly.",
+        validators=[Optional(), NumberRange(1, 120, "Enter a number of months from 1 to 120.")],
+    )
+
+    def __init__(self, scope: Scope, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.modules.choices = select_choices(reports.module_titles(assignable=True))
+        first = (
+            (None, "Every department (admins only)")
+            if scope.everyone
+            else (None, "Choose a department")
+        )
+        self.department.choices = select_choices(
+            [first] + [(d.id, d.name) for d in departments(scope)]
+        )
+        # The titles people in scope already have, offered as suggestions (rule.html).
+        self.job_title.render_kw = {"list": "job-titles", "autocomplete": "off"}
+
+    def validate_department(self, field):
+        if field.data is None and not self.scope.everyone:
+            raise ValidationError("Choose one of your departments.")
+
+
+class ChangeRuleForm(FlaskForm):
+    """A rule's due days and recertification interval."""
+
+    due_days = RuleForm.due_days
+    recert_months = RuleForm.recert_months

@@ -20,6 +20,7 @@ from ..saving import save
 from ..security import MAX_ID
 from ..services import (
     accounts,
+    assignment_rules,
     assignments,
     audit_log,
     catalog,
@@ -41,10 +42,12 @@ from .forms import (
     AssignmentForm,
     AuditFilterForm,
     ChangeAssignmentForm,
+    ChangeRuleForm,
     DigestForm,
     EvidenceFilterForm,
     ReportFilterForm,
     RevokeForm,
+    RuleForm,
     TokenForm,
     WithdrawForm,
 )
@@ -320,7 +323,7 @@ def export_audit():
 @bp.get("/assignments")
 @role_required(*MANAGERS)
 def list_assignments():
-    """Every assignment in the manager's departments (all, for admins), newest first."""
+    """Every assignment and assignment rule in the manager's departments (all, for admins)."""
     number = request.args.get("page", 1, type=int)
     if not 1 <= number <= MAX_ID:
         abort(404)
@@ -328,7 +331,9 @@ def list_assignments():
         page = assignments.listing(_scope(), number)
     except paging.PageOutOfRangeError as error:
         return render_error(404, str(error))
-    return render_template("reports/assignments.html", page=page)
+    return render_template(
+        "reports/assignments.html", page=page, rules=assignment_rules.listing(_scope())
+    )
 
 
 def _assignment(assignment_id: int):
@@ -382,3 +387,93 @@ def withdraw_assignment(assignment_id):
             flash(f"Withdrawn: {described}. Completions and certificates are kept.", "success")
         return redirect(url_for(".list_assignments"))
     return render_template("reports/withdraw_assignment.html", row=row, form=form)
+
+
+# Assignment rules: made, changed and withdrawn from the assignments page -----------------------
+
+
+def _rule(rule_id: int):
+    rule = assignment_rules.rule_in_scope(_scope(), rule_id)
+    if rule is None:
+        abort(404)  # not 403: do not confirm what exists outside the manager's departments
+    return assignment_rules.loaded(rule_id)
+
+
+@bp.route("/assignments/rules/new", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def new_rule():
+    scope = _scope()
+    form = RuleForm(scope)
+    if form.validate_on_submit() and (
+        rule := save(
+            form,
+            lambda: assignment_rules.create(
+                current_user.id,
+                scope,
+                form.modules.data,
+                form.due_days.data,
+                form.recert_months.data,
+                department_id=form.department.data,
+                job_title=form.job_title.data,
+            ),
+        )
+    ):
+        flash(
+            f"Rule saved: {assignment_rules.describe(rule)}. Everyone it matches has it now.",
+            "success",
+        )
+        return redirect(url_for(".list_assignments") + "#rules")
+    return render_template(
+        "reports/rule.html", form=form, job_titles=reports.job_titles(scope)
+    ), 422 if form.errors or request.method == "POST" else 200
+
+
+@bp.route("/assignments/rules/<int:rule_id>", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def edit_rule(rule_id):
+    rule = _rule(rule_id)
+    if rule.withdrawn_at is not None:
+        return render_error(404, "That rule was withdrawn; make a new one instead.")
+    if request.method == "GET":
+        form = ChangeRuleForm(
+            formdata=None, data={"due_days": rule.due_days, "recert_months": rule.recert_months}
+        )
+    else:
+        form = ChangeRuleForm()
+        if form.validate_on_submit() and save(
+            form,
+            lambda: assignment_rules.change(
+                current_user.id, _scope(), rule_id, form.due_days.data, form.recert_months.data
+            ),
+        ):
+            flash("Rule saved: due dates in the report and dashboards follow.", "success")
+            return redirect(url_for(".list_assignments") + "#rules")
+        rule = _rule(rule_id)
+    return render_template(
+        "reports/edit_rule.html", rule=rule, form=form, described=assignment_rules.describe(rule)
+    ), 422 if form.errors else 200
+
+
+@bp.route("/assignments/rules/<int:rule_id>/withdraw", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def withdraw_rule(rule_id):
+    """A page of its own asks first (no JavaScript needed); the POST withdraws."""
+    rule = _rule(rule_id)
+    if rule.withdrawn_at is not None:
+        return render_error(404, "That rule was withdrawn already.")
+    form = WithdrawForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        described = save(
+            None, lambda: assignment_rules.withdraw(current_user.id, _scope(), rule_id)
+        )
+        if described is not None:
+            flash(f"Rule withdrawn: {described}. Completions and certificates are kept.", "success")
+        return redirect(url_for(".list_assignments") + "#rules")
+    return render_template(
+        "reports/withdraw_rule.html",
+        rule=rule,
+        form=form,
+        described=assignment_rules.describe(rule),
+    )

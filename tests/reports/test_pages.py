@@ -15,7 +15,7 @@ from course.templating import date_text
 from .helpers import assign, complete, module
 
 
-def _urls(ward, certificate_code="nothing"):
+def _urls(ward, certificate_code="nothing", rule_id=1):
     learner = ward["learner"]
     return [
         "/reports/",
@@ -34,6 +34,9 @@ def _urls(ward, certificate_code="nothing"):
         "/reports/policies",
         "/reports/policies/export.csv",
         "/reports/policies/assign",
+        "/reports/assignments/rules/new",
+        f"/reports/assignments/rules/{rule_id}",
+        f"/reports/assignments/rules/{rule_id}/withdraw",
     ]
 
 
@@ -52,6 +55,9 @@ def test_other_roles_get_403_on_every_manager_url(ward, client, auth, make_user,
     assert client.post("/reports/assignments/new", data={}).status_code == 403
     assert client.post("/reports/policies/assign", data={}).status_code == 403
     assert client.post("/reports/profile/tokens", data={"name": "x"}).status_code == 403
+    assert client.post("/reports/assignments/rules/new", data={}).status_code == 403
+    assert client.post("/reports/assignments/rules/1", data={}).status_code == 403
+    assert client.post("/reports/assignments/rules/1/withdraw", data={}).status_code == 403
 
 
 def test_manager_of_another_department_sees_nothing_of_ward_a(ward, client, auth):
