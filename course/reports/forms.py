@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import (
@@ -27,41 +29,24 @@ from ..services.scope import PEOPLE, Scope, departments
 from ..templating import date_text
 
 
-class ReportFilterForm(FlaskForm):
-    """The report's filters, read from the query string (GET: no CSRF token needed).
+class ReportFilters:
+    """What every report's filter form shares, read from the query string (GET: no CSRF
+    token): the department (the viewer's scope), status (`LEGEND`), due range, order and page
+    filters, and the filters as URL arguments in `QUERY`'s order. Mixed into a FlaskForm that
+    adds its own filters and a `sort` field."""
 
-    Every query parameter of the report page, its downloads and the API is a field of this
-    form or of a subclass below, so each is refused the same way: a 400 naming the field.
-    """
+    #: The report's statuses: (status, label, meaning) triples.
+    LEGEND: tuple = ()
+    #: The query parameters, in the order URLs carry them.
+    QUERY: tuple[str, ...] = ()
 
     class Meta:
         csrf = False
 
-    q = SearchField(
-        "Learner",
-        description="Part of a name or email, or an employee id.",
-        validators=[Optional(), Length(max=120, message="Use at most 120 characters.")],
-    )
     department = SelectField("Department", coerce=int_or_none, validators=[Optional()])
-    job_title = SelectField("Job title", default="", validators=[Optional()])
-    module = SelectField("Module", coerce=int_or_none, validators=[Optional()])
     status = SelectField("Status", default="", validators=[Optional()])
-    people = SelectField(
-        "People",
-        choices=select_choices(PEOPLE.items()),
-        default="active",
-        description="Leavers (deactivated accounts) stay in the record.",
-        validators=[Optional()],
-    )
     due_from = DateField("Due from", validators=[Optional()])
     due_to = DateField("Due to", validators=[Optional()])
-    sort = SelectField(
-        "Sort by",
-        choices=select_choices((c.key, c.heading) for c in reports.COLUMNS if c.sortable),
-        default="learner",
-        filters=[lambda value: reports.SORT_ALIASES.get(value, value)],
-        validators=[Optional()],
-    )
     order = SelectField(
         "Order",
         choices=select_choices([("asc", "Ascending"), ("desc", "Descending")]),
@@ -75,17 +60,72 @@ class ReportFilterForm(FlaskForm):
         self.department.choices = select_choices(
             [(None, "All departments")] + [(d.id, d.name) for d in departments(scope)]
         )
-        self.job_title.choices = select_choices(
-            [("", "Any job title")] + [(t, t) for t in reports.job_titles(scope)]
-        )
-        self.module.choices = select_choices([(None, "All modules")] + reports.module_titles())
         self.status.choices = select_choices(
-            [("", "Any status")] + [(s.value, label) for s, label, _ in reports.LEGEND]
+            [("", "Any status")] + [(s.value, label) for s, label, _ in self.LEGEND]
         )
 
     def validate_due_to(self, field):
         if field.data and self.due_from.data and field.data < self.due_from.data:
             raise ValidationError("The end of the range is before its start.")
+
+    def query_args(self, **changes) -> dict:
+        """The filters as URL arguments (sort links, pages, downloads): {name: text}. The sort
+        and order always; any other filter only when set to other than its default."""
+        args = {}
+        for name in self.QUERY:
+            field = self[name]
+            value = field.data
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif isinstance(value, str):
+                value = value.strip()
+            if name in ("sort", "order"):
+                args[name] = value or field.default
+            elif value not in (None, "", field.default):
+                args[name] = value
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+class ReportFilterForm(ReportFilters, FlaskForm):
+    """The report's filters, read from the query string (GET: no CSRF token needed).
+
+    Every query parameter of the report page, its downloads and the API is a field of this
+    form or of a subclass below, so each is refused the same way: a 400 naming the field.
+    """
+
+    LEGEND = reports.LEGEND
+    QUERY = ("q", "department", "job_title", "module", "status", "people", "due_from", "due_to")
+    QUERY += ("sort", "order")
+
+    q = SearchField(
+        "Learner",
+        description="Part of a name or email, or an employee id.",
+        validators=[Optional(), Length(max=120, message="Use at most 120 characters.")],
+    )
+    job_title = SelectField("Job title", default="", validators=[Optional()])
+    module = SelectField("Module", coerce=int_or_none, validators=[Optional()])
+    people = SelectField(
+        "People",
+        choices=select_choices(PEOPLE.items()),
+        default="active",
+        description="Leavers (deactivated accounts) stay in the record.",
+        validators=[Optional()],
+    )
+    sort = SelectField(
+        "Sort by",
+        choices=select_choices((c.key, c.heading) for c in reports.COLUMNS if c.sortable),
+        default="learner",
+        filters=[lambda value: reports.SORT_ALIASES.get(value, value)],
+        validators=[Optional()],
+    )
+
+    def __init__(self, formdata, scope: Scope, **kwargs):
+        super().__init__(formdata, scope, **kwargs)
+        self.job_title.choices = select_choices(
+            [("", "Any job title")] + [(t, t) for t in reports.job_titles(scope)]
+        )
+        self.module.choices = select_choices([(None, "All modules")] + reports.module_titles())
 
     def filters(self) -> reports.Filters:
         return reports.Filters(
@@ -123,23 +163,6 @@ class ReportFilterForm(FlaskForm):
             f"Sorted by {chosen(self.sort).lower()}, {chosen(self.order).lower()}",
         ]
 
-    def query_args(self, **changes) -> dict:
-        """The filters as URL arguments (for sort links, pages and the export link)."""
-        args = {
-            "q": (self.q.data or "").strip(),
-            "department": self.department.data,
-            "job_title": self.job_title.data or None,
-            "module": self.module.data,
-            "status": self.status.data or None,
-            "people": None if self.people.data in (None, "", "active") else self.people.data,
-            "due_from": self.due_from.data.isoformat() if self.due_from.data else None,
-            "due_to": self.due_to.data.isoformat() if self.due_to.data else None,
-            "sort": self.sort.data or "learner",
-            "order": self.order.data or "asc",
-        }
-        args.update(changes)
-        return {k: v for k, v in args.items() if v not in (None, "")}
-
 
 class EvidenceFilterForm(ReportFilterForm):
     """The evidence download's parameters: the report's filters, or one learner."""
@@ -150,8 +173,8 @@ class EvidenceFilterForm(ReportFilterForm):
     )
 
 
-class ApiReportForm(ReportFilterForm):
-    """The API's parameters: the report's filters and the page size."""
+class ApiPaging:
+    """An API's page size, mixed into a report's filter form."""
 
     #: The most rows one API page holds.
     MAX_PER_PAGE = 500
@@ -163,6 +186,10 @@ class ApiReportForm(ReportFilterForm):
             NumberRange(1, MAX_PER_PAGE, f"Enter a number of rows from 1 to {MAX_PER_PAGE}."),
         ],
     )
+
+
+class ApiReportForm(ApiPaging, ReportFilterForm):
+    """The API's parameters: the report's filters and the page size."""
 
 
 class TargetForm(FlaskForm):

@@ -16,14 +16,7 @@ from .policy_forms import PolicyAssignmentForm, PolicyReportFilterForm
 from .routes import MANAGERS, _download
 
 #: The page's columns: (sort key or None, heading), the CSV's minus the email column.
-HEADINGS = [
-    ("learner", "Learner"),
-    ("department", "Department"),
-    ("policy", "Policy"),
-    ("due", "Due date"),
-    ("status", "Status"),
-    (None, "Signatures"),
-]
+HEADINGS = [*policy_status.SORTS.items(), (None, "Signatures")]
 
 
 @bp.get("/policies")

@@ -73,7 +73,14 @@ LEGEND = [
     ),
 ]
 LABELS = {status: label for status, label, _ in LEGEND}
-SORTS = ("learner", "department", "policy", "due", "status")
+#: The sort keys and their headings.
+SORTS = {
+    "learner": "Learner",
+    "department": "Department",
+    "policy": "Policy",
+    "due": "Due date",
+    "status": "Status",
+}
 
 
 @dataclass(frozen=True)
