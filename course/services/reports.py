@@ -38,7 +38,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from . import clock, paging, steps
+from . import certificates, clock, paging, steps
 from .columns import Column, Kind, values
 from .paging import Page
 from .scope import Scope
@@ -550,7 +550,11 @@ def summary(scope: Scope, filters: Filters, now: datetime | None = None) -> Summ
 
 
 def expiring_certificates(scope: Scope, filters: Filters, now: datetime) -> list[Certificate]:
-    """Current certificates (the newest per learner and module) that expire within 30 days."""
+    """Current certificates that expire within 30 days: soonest first, at most 200.
+
+    Current: the newest per learner and module, and valid by `certificates.standings` (not
+    superseded by a version requiring retraining).
+    """
     newer = aliased(Certificate)
     stmt = (
         select(Certificate)
@@ -575,7 +579,9 @@ def expiring_certificates(scope: Scope, filters: Filters, now: datetime) -> list
         stmt = stmt.where(User.department_id == filters.department_id)
     if filters.module_id is not None:
         stmt = stmt.where(Certificate.module_id == filters.module_id)
-    return list(db.session.scalars(stmt))
+    found = list(db.session.scalars(stmt))
+    standing = certificates.standings(found, now) if found else {}
+    return [c for c in found if standing[c.id].state == "valid"]
 
 
 def module_titles(

@@ -185,6 +185,25 @@ def test_report_lists_certificates_expiring_within_30_days(ward, client, auth):
     assert page.count("Sofía Álvarez") >= 2
 
 
+def test_a_certificate_superseded_by_retraining_is_not_listed_as_expiring(ward, client, auth):
+    """The report's "expiring" list reads the certificate's one standing: a certificate a
+    version requiring retraining superseded is no longer current, however near its expiry."""
+    from course.services import authoring
+
+    assign(ward["manager"], recert=12)
+    complete(ward["learner"].id)
+    certificate = db.session.scalar(select(Certificate))
+    certificate.expires_at = utcnow() + timedelta(days=10)
+    db.session.commit()
+    mod = module()
+    authoring.ensure_draft(mod, ward["manager"].id)
+    authoring.publish(mod, ward["manager"].id, "Policy update", True, "New hospital policy")
+    db.session.commit()
+    auth.sign_in(ward["manager"])
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "Certificates expiring in the next 30 days" not in page
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
