@@ -131,7 +131,7 @@ def export_report(kind):
     if not form.validate():
         return _refused(form)
     sort, descending = _sort(form)
-    rows = reports.table(reports.iter_rows(scope, form.filters(), sort, descending))
+    rows = reports.export_rows(scope, form.filters(), sort, descending)
     stamp = utcnow().strftime("%Y-%m-%d-%H%M")
     return _download(
         kind,

@@ -240,9 +240,7 @@ def _digest_context(message: OutboxMessage, context: dict) -> dict:
         now=now,
         counts=summary.counts,
     )
-    csv = "".join(
-        csvstream.lines(reports.COLUMNS, reports.table(reports.iter_rows(scope, filters, now=now)))
-    )
+    csv = "".join(csvstream.lines(reports.COLUMNS, reports.export_rows(scope, filters, now=now)))
     day = message.about_on or clock.today(now)
     return {
         "department": department,
