@@ -233,6 +233,8 @@ class RuleRow:
     created_at: datetime
     starts_on: date
     withdrawn_at: datetime | None
+    #: Whether the viewer may change or withdraw it (in force, and theirs to manage).
+    changeable: bool
 
     @property
     def target(self) -> str:
@@ -240,21 +242,27 @@ class RuleRow:
         return _whom(self.department, self.job_title)
 
 
-def _rules_in_scope(stmt, scope: Scope):
+def _rules_reaching(stmt, scope: Scope):
+    """Rules for the scope's departments, and for every department (which reach them too)."""
     if scope.everyone:
         return stmt
-    return stmt.where(AssignmentRule.department_id.in_(scope.department_ids or (-1,)))
+    return stmt.where(
+        AssignmentRule.department_id.in_(scope.department_ids or (-1,))
+        | AssignmentRule.department_id.is_(None)
+    )
 
 
 def listing(scope: Scope) -> list[RuleRow]:
-    """Every rule the scope covers: in force first, then withdrawn; newest first in each.
+    """Every rule reaching the scope's people: in force first, then withdrawn; newest first.
 
+    A manager also sees an admin's rules for every department (`RuleRow.changeable` False).
     Two statements, however many rules and modules.
     """
     creator = aliased(User)
-    stmt = _rules_in_scope(
+    stmt = _rules_reaching(
         select(
             AssignmentRule.id,
+            AssignmentRule.department_id,
             Department.name.label("department"),
             AssignmentRule.job_title,
             AssignmentRule.due_days,
@@ -292,6 +300,7 @@ def listing(scope: Scope) -> list[RuleRow]:
             created_at=r.created_at,
             starts_on=r.starts_on,
             withdrawn_at=r.withdrawn_at,
+            changeable=r.withdrawn_at is None and scope.covers(r.department_id),
         )
         for r in rows
     ]

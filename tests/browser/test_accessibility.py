@@ -20,6 +20,7 @@ from course.extensions import db
 from course.models import Certificate, OutboxMessage, Role, User
 from course.models.types import utcnow
 from course.services import (
+    assignment_rules,
     assignments,
     catalog,
     clock,
@@ -105,6 +106,7 @@ ARGUMENT_SAMPLES = {
     "part": "part",
     "token": "import_token",
     "assignment_id": "assignment_id",
+    "rule_id": "rule_id",
     "policy_id": "policy_id",
 }
 
@@ -177,6 +179,10 @@ def samples(live_server):
             user_id, scope, [done.id, opened.id], utcnow().date() + timedelta(days=30),
             department_id=department_id,
         )  # fmt: skip
+        rule = assignment_rules.create(
+            user_id, scope, [opened.id], 30, 12, department_id=department_id,
+            job_title="Registered Nurse",
+        )  # fmt: skip
         staff = (
             "employee_id,email,name,department,job_title,hire_date\n"
             f"A1,{email},Browser Person,Ward Access,Charge Nurse,2026-01-05\n"
@@ -210,6 +216,7 @@ def samples(live_server):
             "part": "lessons",
             "import_token": preview.token,
             "assignment_id": made[0].id,
+            "rule_id": rule.id,
             "policy_id": policy.id,
             "policy_version": 1,
         }

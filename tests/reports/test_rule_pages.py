@@ -181,6 +181,9 @@ def test_a_rule_for_every_department_is_an_admins_alone(ward, client, auth, admi
     rule = assignment_rules.create(admin.id, scope_for(admin), [module().id], 10, None)
     db.session.commit()
     auth.sign_in(ward["manager"])
+    page = client.get("/reports/assignments").get_data(as_text=True)
+    assert "An admin's rule" in page  # it reaches their people: listed, not theirs to change
+    assert f"/reports/assignments/rules/{rule.id}" not in page
     assert client.get(f"/reports/assignments/rules/{rule.id}").status_code == 404
     assert client.post(f"/reports/assignments/rules/{rule.id}/withdraw").status_code == 404
 
