@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app, g
-from sqlalchemy import Date, String, and_, cast, false, literal, null, or_, select
+from sqlalchemy import Date, String, and_, cast, false, func, literal, null, or_, select
 
 from ..extensions import db
 from ..models import (
@@ -127,9 +127,14 @@ def _reminder_context(message: OutboxMessage, context: dict) -> dict:
     values["day"] = day
     values["days"] = abs((message.about_on - day).days) if message.about_on else 0
     assignment = _get(Assignment, message.assignment_id) if message.assignment_id else None
-    if assignment is not None and message.kind == "overdue" and assignment.overdue_every:
-        values["number"] = (values["days"] - 1) // assignment.overdue_every + 1
-        values["of"] = assignment.overdue_times
+    every = times = None
+    if assignment is not None:
+        every, times = assignment.overdue_every, assignment.overdue_times
+    elif message.assignment_id is None:  # an assignment rule's requirement
+        every, times = RULE_SCHEDULE[1], RULE_SCHEDULE[2]
+    if message.kind == "overdue" and every:
+        values["number"] = (values["days"] - 1) // every + 1
+        values["of"] = times
     return values
 
 
@@ -667,6 +672,11 @@ def parse_days(text: str) -> list[int]:
                   reverse=True)  # fmt: skip
 
 
+#: The reminder schedule of a requirement only assignment rules make: the assignments'
+#: defaults (services/assignments.py DEFAULT_*): 7 and 1 days before; every 7 days, 3 times.
+RULE_SCHEDULE = ("7,1", 7, 3)
+
+
 def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
     """Write the reminders and digests due on the organisation's day at `now`.
 
@@ -700,11 +710,23 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
         .correlate(rows)
         .scalar_subquery()
     )
-    schedules = db.session.execute(
-        select(
-            Assignment.remind_before, Assignment.overdue_every, Assignment.overdue_times
-        ).distinct()
-    ).all()
+    # A requirement only an assignment rule makes (no assignment behind it) follows the
+    # assignments' default schedule.
+    schedules = {
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                Assignment.remind_before, Assignment.overdue_every, Assignment.overdue_times
+            ).distinct()
+        )
+    } | {RULE_SCHEDULE}
+    remind_before = func.coalesce(Assignment.remind_before, RULE_SCHEDULE[0])
+    overdue_every = func.coalesce(Assignment.overdue_every, RULE_SCHEDULE[1])
+    overdue_times = func.coalesce(Assignment.overdue_times, RULE_SCHEDULE[2])
+    # What a message is about: the assignment, or for a rule's requirement the module.
+    about = func.coalesce(
+        cast(Assignment.id, String), literal("module-") + cast(rows.c.module_id, String)
+    )
     params = literal({"day": today.isoformat()}, Json)
 
     def reminders(kind: str, about_on, *where) -> int:
@@ -712,7 +734,7 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
             select(
                 *_columns(
                     kind,
-                    _key(kind, rows.c.user_id, Assignment.id, today.isoformat()),
+                    _key(kind, rows.c.user_id, about, today.isoformat()),
                     rows.c.email,
                     rows.c.user_id,
                     module_id=rows.c.module_id,
@@ -722,7 +744,7 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
                 )
             )
             .select_from(rows)
-            .join(Assignment, Assignment.id == chosen)
+            .outerjoin(Assignment, Assignment.id == chosen)
             .where(*where)
         )
         return mail.enqueue_from(stmt)
@@ -739,7 +761,7 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
             false(),
             *[
                 and_(
-                    Assignment.remind_before == text,
+                    remind_before == text,
                     rows.c.due_on.in_([today + timedelta(days=d) for d in parse_days(text)]),
                 )
                 for text in sorted(soon_days)
@@ -762,8 +784,8 @@ def enqueue_reminders(now: datetime | None = None) -> ReminderReport:
             false(),
             *[
                 and_(
-                    Assignment.overdue_every == every,
-                    Assignment.overdue_times == times,
+                    overdue_every == every,
+                    overdue_times == times,
                     rows.c.due_on.in_(
                         [today - timedelta(days=1 + k * every) for k in range(times)]
                     ),

@@ -1,14 +1,17 @@
 """Assignment rules in the browser: a manager makes a rule for registered nurses in their
 department; an admin creates a new nurse, whose dashboard shows the module due at once; the
-manager withdraws the rule after a confirmation page; the audit page shows each step."""
+manager withdraws the rule and an assignment, each after a confirmation page; the audit page
+shows each step."""
 
 import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from course.models import Role
-from course.services import clock
+from course.extensions import db
+from course.models import Role, User
+from course.services import assignments, catalog, clock
+from course.services.scope import scope_for
 from course.templating import date_text
 
 from .conftest import PASSWORD
@@ -24,7 +27,9 @@ def test_a_rule_assigns_new_nurses_and_its_withdrawal_is_audited(
     page, sign_in, sign_in_as, new_page, live_server
 ):
     # 1. The manager of Cardiology makes the rule.
-    sign_in({Role.MANAGER, Role.LEARNER}, department="Cardiology", manages=("Cardiology",))
+    manager_id, _ = sign_in(
+        {Role.MANAGER, Role.LEARNER}, department="Cardiology", manages=("Cardiology",)
+    )
     page.goto("/reports/assignments")
     page.get_by_role("link", name="New rule").click()
     page.get_by_label("Department").select_option(label="Cardiology")
@@ -74,6 +79,23 @@ def test_a_rule_assigns_new_nurses_and_its_withdrawal_is_audited(
     nurse.reload()
     expect(_card(nurse).locator(".due")).to_have_count(0)  # nothing left to do
 
+    # ... and an ordinary assignment of the department, the same way.
+    with live_server.app.app_context():
+        manager = db.session.get(User, manager_id)
+        assignments.assign(
+            manager_id,
+            scope_for(manager),
+            [catalog.published_module("ongoing-support").id],
+            clock.today() + timedelta(days=20),
+            department_id=manager.department_id,
+        )
+        db.session.commit()
+        db.session.remove()
+    page.goto("/reports/assignments")
+    page.get_by_role("link", name="Withdraw Ongoing support for Cardiology").click()
+    page.get_by_role("button", name="Withdraw the assignment").click()
+    page.get_by_text("Withdrawn: Ongoing support for Cardiology").wait_for()
+
     # 5. The audit page shows each step: to the admin all of them, to the manager the rules'.
     admin.goto("/reports/audit")
     log = admin.locator("main")
@@ -83,3 +105,4 @@ def test_a_rule_assigns_new_nurses_and_its_withdrawal_is_audited(
     page.goto("/reports/audit")
     expect(page.locator("main")).to_contain_text("rule.create")
     expect(page.locator("main")).to_contain_text("rule.withdraw")
+    expect(page.locator("main")).to_contain_text("assignment.withdraw")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import Module, ModuleProgress, OutboxMessage, ProgressStatus
-from course.services import accounts, assignments, clock, notifications
+from course.services import accounts, assignment_rules, assignments, clock, notifications
 from course.services.scope import scope_for
 
 ZONE = "America/Los_Angeles"
@@ -138,3 +138,54 @@ def test_reminders_take_a_fixed_number_of_statements(app, curriculum, make_user,
     assert report.due_soon == 2 * learners + len(people[::3])
     assert report.digests == 2
     assert len(statements) == 7
+
+
+def test_a_rules_requirement_gets_the_default_reminders(app, ward):
+    """Nobody assigned it, an assignment rule did: reminders and the expiry warning follow the
+    assignments' default schedule, once each, keyed by the module."""
+
+    manager, (first, second, _third) = ward
+    today = clock.today()
+    assert notifications.RULE_SCHEDULE == (
+        assignments.DEFAULT_REMIND_BEFORE,
+        assignments.DEFAULT_OVERDUE_EVERY,
+        assignments.DEFAULT_OVERDUE_TIMES,
+    )
+    assignment_rules.create(
+        manager.id,
+        scope_for(manager),
+        [module_id("hands-on-training"), module_id("ongoing-support")],
+        7,
+        2,
+        department_id=first.department_id,
+    )
+    db.session.commit()
+    done_at = clock.start_of_day(today - timedelta(days=25)) + timedelta(hours=12)
+    complete(second.id, "ongoing-support", done_at)
+    warned_on = clock.expires_on(done_at, 2) - timedelta(days=30)
+    found: dict[tuple, list] = {}
+    start = clock.start_of_day(today)
+    for day in range(0, 20):
+        now = start + timedelta(days=day, hours=12)
+        before = db.session.scalar(select(func.coalesce(func.max(OutboxMessage.id), 0)))
+        notifications.enqueue_reminders(now)
+        notifications.enqueue_reminders(now + timedelta(hours=1))  # a second run adds nothing
+        db.session.commit()
+        for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > before)):
+            if message.kind == "overdue" and message.module_id == module_id("hands-on-training"):
+                text = notifications.compose(message).text  # no assignment behind it
+                assert "reminder 1 of 3" in text or "reminder 2 of 3" in text
+            if message.kind in ("due_soon", "overdue", "expiring"):
+                found.setdefault((message.kind, message.user_id, message.module_id), []).append(
+                    clock.today(now)
+                )
+    due = today + timedelta(days=7)
+    hands_on, support = module_id("hands-on-training"), module_id("ongoing-support")
+    assert found[("due_soon", first.id, hands_on)] == [today, due - timedelta(days=1)]
+    assert found[("overdue", first.id, hands_on)] == [
+        due + timedelta(days=1),
+        due + timedelta(days=8),
+    ]
+    assert found[("due_soon", first.id, support)] == [today, due - timedelta(days=1)]
+    assert today < warned_on < today + timedelta(days=20)
+    assert found[("expiring", second.id, support)] == [warned_on]
