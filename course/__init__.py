@@ -58,6 +58,9 @@ def _init_extensions(app: Flask) -> None:
         directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
         compare_type=True,
     )
+    from .uploads import register_uploads
+
+    register_uploads(app)  # before the CSRF check, which reads the form
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

@@ -108,6 +108,12 @@ class Defaults:
     #: the share (percent) of active people with an employee id that "deactivate people
     #: missing from the file" may deactivate before its safety stop holds.
     IMPORT_MAX_BYTES = 16 * 1024 * 1024
+    #: The largest module (.md) or GIFT file the studio imports (bytes).
+    CONTENT_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    #: The largest request body a page that takes a file accepts (course/uploads.py): a file
+    #: over its field's own limit but under this is refused next to the field, with the rest
+    #: of the form kept as typed; past this the form comes back empty, with the message.
+    UPLOAD_REQUEST_MAX_BYTES = 32 * 1024 * 1024
     IMPORT_DEACTIVATE_LIMIT_PERCENT = 10
     #: "argon2id" (services/passwords.py) or a werkzeug method; tests use a cheap one.
     PASSWORD_HASH_METHOD = "argon2id"  # noqa: S105 (a method name, not a password)
@@ -168,6 +174,8 @@ def from_environment() -> dict:
         "FORWARDED_PROXIES",
         "SUBMISSIONS_PER_MINUTE",
         "IMPORT_MAX_BYTES",
+        "CONTENT_IMPORT_MAX_BYTES",
+        "UPLOAD_REQUEST_MAX_BYTES",
         "IMPORT_DEACTIVATE_LIMIT_PERCENT",
         "RESET_ADDRESS_REQUESTS",
         "RESET_EMAIL_REQUESTS",

@@ -6,14 +6,17 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from ..services import credit
+from ..uploads import FileSize, UploadForm
 
 
-class LogoForm(FlaskForm):
+class LogoForm(UploadForm):
+    upload_field = "logo"
+
     logo = FileField(
         "Logo",
         description="A PNG or JPEG image, at most 512 KB (the LOGO_MAX_KB setting), printed "
         "at the top left of every certificate.",
-        validators=[FileRequired("Choose an image file.")],
+        validators=[FileRequired("Choose an image file."), FileSize("LOGO_MAX_BYTES")],
         render_kw={"accept": "image/png,image/jpeg"},
     )
 

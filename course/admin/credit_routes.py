@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import Module, Role
 from ..saving import save
 from ..services import credit
+from ..uploads import accepts_upload
 from . import bp
 from .credit_forms import LogoForm, ModuleCreditForm
 
@@ -26,6 +27,7 @@ def _organisation_page(form, status=200):
 
 @bp.route("/organisation", methods=["GET", "POST"])
 @role_required(*ADMINS)
+@accepts_upload("LOGO_MAX_BYTES")
 def edit_organisation():
     """The logo printed on certificates, and the modules' credit."""
     form = LogoForm()

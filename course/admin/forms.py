@@ -25,6 +25,7 @@ from wtforms.validators import (
 from ..form_fields import MultiCheckboxField, int_or_none, select_choices
 from ..models import Role
 from ..services import accounts, passwords
+from ..uploads import FileSize, UploadForm
 
 ROLE_LABELS = {
     Role.LEARNER: "Learner: takes assigned modules",
@@ -259,7 +260,7 @@ class DeleteForm(FlaskForm):
     """Only the CSRF token."""
 
 
-class StaffImportForm(FlaskForm):
+class StaffImportForm(UploadForm):
     file = FileField(
         "Staff file",
         description="CSV (UTF-8, comma or semicolon) or Excel .xlsx. First row: the column "
@@ -268,6 +269,7 @@ class StaffImportForm(FlaskForm):
         validators=[
             FileRequired("Choose a file."),
             FileAllowed(["csv", "txt", "xlsx"], "Choose a .csv or .xlsx file."),
+            FileSize("IMPORT_MAX_BYTES"),
         ],
     )
     deactivate_missing = BooleanField(

@@ -1,6 +1,6 @@
 """Bulk import of staff for admins: upload, preview (nothing changes), apply what was shown."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..auth.decorators import role_required
@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Role
 from ..saving import refuse
 from ..services import staff_import
+from ..uploads import accepts_upload
 from . import bp
 from .forms import ApplyImportForm, StaffImportForm
 
@@ -26,9 +27,9 @@ def new_import():
 @bp.post("/import")
 @role_required(*ADMINS)
 @reads_first
+@accepts_upload("IMPORT_MAX_BYTES")
 def upload_import():
     """Read and check the file, compare it with the accounts, keep the plan: a preview."""
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
     form = StaffImportForm()
     if form.validate_on_submit():
         storage = form.file.data

@@ -35,6 +35,7 @@ from ..services import authoring, content_io
 from ..services import content_limits as limits
 from ..services.authoring import sentence
 from ..services.content_io import ChoiceSpec
+from ..uploads import FileSize, UploadForm
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 CHOICE_ROWS = 6
@@ -331,10 +332,14 @@ class PublishForm(FlaskForm):
             raise ValidationError("Say why learners must retrain.")
 
 
-class ImportModuleForm(FlaskForm):
+class ImportModuleForm(UploadForm):
     file = FileField(
         "Module file",
-        validators=[FileRequired("Choose a file."), FileAllowed(["md", "txt"], "A .md file.")],
+        validators=[
+            FileRequired("Choose a file."),
+            FileAllowed(["md", "txt"], "A .md file."),
+            FileSize("CONTENT_IMPORT_MAX_BYTES"),
+        ],
     )
     into = SelectField("Import as", choices=[SelectChoice("", "A new module")])
     replace_draft = BooleanField(
@@ -345,10 +350,14 @@ class ImportModuleForm(FlaskForm):
     submit = SubmitField("Import")
 
 
-class GiftImportForm(FlaskForm):
+class GiftImportForm(UploadForm):
     file = FileField(
         "GIFT file",
-        validators=[FileRequired("Choose a file."), FileAllowed(["txt", "gift"], "A .txt file.")],
+        validators=[
+            FileRequired("Choose a file."),
+            FileAllowed(["txt", "gift"], "A .txt file."),
+            FileSize("CONTENT_IMPORT_MAX_BYTES"),
+        ],
         description="Moodle's GIFT format: multiple choice, multiple answers and true/false.",
     )
     when_unsupported = RadioField(

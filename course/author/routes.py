@@ -23,6 +23,7 @@ from ..services import authoring, content_io, quiz
 from ..services import item_analysis as analysis_service
 from ..services.content_io import ContentError
 from ..services.rendering import render_markdown
+from ..uploads import accepts_upload
 from ..wording import counted
 from . import bp
 from .forms import (
@@ -430,6 +431,7 @@ def export_module(slug):
 @bp.route("/import", methods=["GET", "POST"])
 @studio
 @reads_first
+@accepts_upload("CONTENT_IMPORT_MAX_BYTES")
 def import_module():
     form = ImportModuleForm()
     form.into.choices = [SelectChoice("", "A new module")] + [
@@ -480,6 +482,7 @@ def _skipped_message(filename: str, skipped: list[tuple[int | None, str]]) -> st
 @bp.route("/modules/<slug>/import-gift", methods=["GET", "POST"])
 @studio
 @reads_first
+@accepts_upload("CONTENT_IMPORT_MAX_BYTES")
 def import_gift(slug):
     module = _module_or_404(slug)
     form = GiftImportForm()

@@ -67,10 +67,12 @@ def test_a_bad_file_is_refused_next_to_the_field(client, signed_in_admin):
     assert "Choose a .csv or .xlsx file." in response.get_data(as_text=True)
 
 
-def test_an_upload_past_the_size_limit_is_refused(app, client, signed_in_admin):
+def test_an_upload_past_the_size_limit_is_refused_next_to_the_field(app, client, signed_in_admin):
     app.config["IMPORT_MAX_BYTES"] = 1000
     response = _upload(client, FILE + "E9;x@example.org;X;;;;\n" * 100)
-    assert response.status_code == 413
+    assert response.status_code == 422
+    assert "at most 1,000 KB" not in response.get_data(as_text=True)
+    assert "; at most 1 KB." in response.get_data(as_text=True)
     assert _count(StaffImport) == 0
 
 
