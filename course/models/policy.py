@@ -88,9 +88,24 @@ class PolicySignature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     ip_address: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(500))
+    #: How the person confirmed it was them: "oidc" or "saml" (a fresh single sign-on), or
+    #: NULL for their password (every signature made before single sign-on could confirm).
+    confirmed_by: Mapped[str | None] = mapped_column(String(20))
+    #: For a single sign-on: when the identity provider says the person signed in again
+    #: (the ID token's auth_time, the assertion's AuthnInstant), UTC.
+    reauthenticated_at: Mapped[datetime | None]
 
     version: Mapped[PolicyVersion] = relationship()
     user: Mapped[User] = relationship()
+
+    @property
+    def confirmation(self) -> str:
+        """How the signer confirmed it was them, in words."""
+        if self.confirmed_by == "oidc":
+            return "a fresh single sign-on (OpenID Connect)"
+        if self.confirmed_by == "saml":
+            return "a fresh single sign-on (SAML)"
+        return "their password"
 
     __table_args__ = (
         UniqueConstraint("user_id", "version_id"),

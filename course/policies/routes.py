@@ -2,17 +2,33 @@
 
 import math
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from .. import downloads
 from ..auth import devices
 from ..extensions import db
 from ..models import Module, Policy, PolicySignature, User
-from ..saving import save
-from ..services import policies, policy_receipts, policy_signing, policy_status, throttle
+from ..saving import refuse, save
+from ..services import (
+    accounts,
+    policies,
+    policy_receipts,
+    policy_signing,
+    policy_status,
+    throttle,
+)
 from ..services.scope import learner_in_scope, scope_for
-from . import bp
+from . import bp, reauth
 from .forms import SignForm
 
 
@@ -45,8 +61,15 @@ def sign_policy(policy_id):
         abort(404)
     module = _return_module(policy)
     form = SignForm()
+    sso_provider = reauth.provider_for(db.session.get(User, current_user.id))
     if request.method == "GET":
         form.text_hash.data = policies.text_hash(policy.current)
+        retry = session.pop(reauth.RETRY, None)
+        if retry and retry.get("policy_id") == policy.id:  # a refused single sign-on
+            form.full_name.data = retry.get("typed_name", "")
+            form.agree.data = True
+    elif sso_provider:
+        abort(404)  # no password to confirm with: confirm_with_sso instead
     elif form.validate_on_submit():
         user = db.session.get(User, current_user.id)
         address = request.remote_addr or "unknown"
@@ -85,6 +108,10 @@ def sign_policy(policy_id):
                 throttle.record_failure(user.email, address, device_id)
                 db.session.commit()
         form.text_hash.data = policies.text_hash(policy.current)
+    return _signing_page(policy, form, module, sso_provider)
+
+
+def _signing_page(policy: Policy, form, module: Module | None, sso_provider: str | None):
     signed = policies.counting_signature(current_user.id, policy)
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -94,7 +121,44 @@ def sign_policy(policy_id):
         form=form,
         signed=signed,
         module=module,
+        sso_provider=sso_provider,
+        no_way_to_confirm=sso_provider is None
+        and not accounts.may_use_password(db.session.get(User, current_user.id)),
     ), status
+
+
+@bp.post("/policies/<int:policy_id>/confirm")
+@login_required
+def confirm_with_sso(policy_id):
+    """For an account without a password: check the tick and the typed name, keep the pending
+    signature, and send the person to sign in again at their identity provider
+    (course/policies/reauth.py); the provider's answer completes it."""
+    policy = db.session.get(Policy, policy_id)
+    if policy is None or policy.current is None:
+        abort(404)
+    user = db.session.get(User, current_user.id)
+    sso_provider = reauth.provider_for(user)
+    if sso_provider is None:
+        abort(404)
+    module = _return_module(policy)
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            policies.check_intent(
+                user,
+                policy,
+                form.text_hash.data or "",
+                bool(form.agree.data),
+                form.full_name.data or "",
+            )
+        except policies.PolicyError as error:
+            refuse(form, error)
+        else:
+            return reauth.begin(
+                user, policy, form.text_hash.data, form.full_name.data or "", module
+            )
+    form.text_hash.data = policies.text_hash(policy.current)
+    return _signing_page(policy, form, module, sso_provider)
 
 
 @bp.get("/policies/<int:policy_id>/versions/<int:number>")

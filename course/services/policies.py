@@ -16,11 +16,17 @@ Rules:
   ignoring case, accents' composition and extra spaces) and their password; it records the
   SHA-256 of the exact text shown (`text_hash`), which the form carries back, so a version
   published while the person was reading is never signed unseen.
+- An account that signs in only by single sign-on (no password it may use) confirms with a
+  fresh sign-in at its identity provider instead (`Reauth`): the provider was asked to make
+  the person sign in again (OIDC prompt=login, max_age=0; SAML ForceAuthn), the identity it
+  returned is this very account, and that sign-in happened after the person asked to sign and
+  at most REAUTH_MAX_AGE ago. How it was confirmed is stored with the signature.
 """
 
 import hashlib
 import unicodedata
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -46,6 +52,49 @@ MAX_BODY = 100_000
 
 class PolicyError(RefusalError):
     """A policy change or a signature the rules refuse; the message says why."""
+
+
+#: How recent a single sign-on that confirms a signature must be.
+REAUTH_MAX_AGE = timedelta(minutes=5)
+#: Slack between the provider's clock and ours (its auth_time is in whole seconds).
+REAUTH_CLOCK_SKEW = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Reauth:
+    """A fresh single sign-on confirming a signature instead of a password.
+
+    `provider` is "oidc" or "saml"; `user_id` the account the returned identity maps to (None
+    for none); `authenticated_at` when the provider says the person signed in (naive UTC; None
+    when it did not say); `asked_at` when the person pressed "Confirm with ..." (naive UTC).
+    """
+
+    provider: str
+    user_id: int | None
+    authenticated_at: datetime | None
+    asked_at: datetime
+
+
+def check_reauth(user: User, reauth: Reauth, now: datetime | None = None) -> None:
+    """Refuse (PolicyError) a sign-on that is not this account's, or not fresh."""
+    now = now or utcnow()
+    if reauth.user_id != user.id:
+        raise PolicyError(
+            "Your organisation's sign-in confirmed another person, not you: nothing was "
+            "signed. Sign in there as yourself to sign."
+        )
+    at = reauth.authenticated_at
+    if at is None:
+        raise PolicyError(
+            "Your organisation's sign-in did not say when you signed in, so it cannot confirm "
+            "a signature: nothing was signed."
+        )
+    if at < reauth.asked_at - REAUTH_CLOCK_SKEW or now - at > REAUTH_MAX_AGE + REAUTH_CLOCK_SKEW:
+        minutes = int(REAUTH_MAX_AGE.total_seconds() // 60)
+        raise PolicyError(
+            "Your organisation's sign-in was not a fresh one (it must be made after you "
+            f"press Confirm, within {minutes} minutes): nothing was signed. Please try again."
+        )
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -296,20 +345,13 @@ def module_condition(user_id: int, module: Module) -> list[datetime | None]:
     return [signature.signed_at if signature else None]
 
 
-def sign(
-    user: User,
-    policy: Policy,
-    shown_hash: str,
-    agreed: bool,
-    typed_name: str,
-    password: str,
-    ip_address: str,
-    user_agent: str,
-) -> PolicySignature:
-    """Record the person's signature of the policy's current version.
+def check_intent(
+    user: User, policy: Policy, shown_hash: str, agreed: bool, typed_name: str
+) -> PolicyVersion:
+    """The version about to be signed, once the tick, the typed name and the text are right.
 
-    Refuses (PolicyError naming the field) a missing tick, a name that is not theirs or a wrong
-    password. Signing a version already signed returns that signature.
+    Raises PolicyError naming the field: what is checked before a password or a trip to the
+    identity provider.
     """
     current = policy.current
     if current is None:
@@ -325,7 +367,32 @@ def sign(
         raise PolicyError(
             f"Type your full name exactly as your account has it: {user.name}.", "full_name"
         )
-    if not passwords.verify(user.password_hash, password or ""):
+    return current
+
+
+def sign(
+    user: User,
+    policy: Policy,
+    shown_hash: str,
+    agreed: bool,
+    typed_name: str,
+    password: str,
+    ip_address: str,
+    user_agent: str,
+    reauth: Reauth | None = None,
+    now: datetime | None = None,
+) -> PolicySignature:
+    """Record the person's signature of the policy's current version.
+
+    Refuses (PolicyError naming the field) a missing tick, a name that is not theirs or a wrong
+    password; with `reauth` (a fresh single sign-on instead of the password, see
+    `check_reauth`) one that is not theirs or not fresh. Signing a version already signed
+    returns that signature.
+    """
+    current = check_intent(user, policy, shown_hash, agreed, typed_name)
+    if reauth is not None:
+        check_reauth(user, reauth, now)
+    elif not passwords.verify(user.password_hash, password or ""):
         raise PolicyError("That is not your password.", "password")
     existing = db.session.scalar(
         select(PolicySignature).where(
@@ -344,11 +411,17 @@ def sign(
         signed_at=utcnow(),
         ip_address=(ip_address or "")[:64],
         user_agent=(user_agent or "")[:500],
+        confirmed_by=reauth.provider if reauth else None,
+        reauthenticated_at=reauth.authenticated_at if reauth else None,
     )
     db.session.add(signature)
     db.session.flush()
+    how = f", confirmed by {reauth.provider} sign-in" if reauth else ""
     audit.record(
-        user.id, "policy.sign", f"policy:{policy.id}", f"version {current.number}, {signature.id}"
+        user.id,
+        "policy.sign",
+        f"policy:{policy.id}",
+        f"version {current.number}, {signature.id}{how}",
     )
     return signature
 

@@ -37,6 +37,7 @@ def pdf(signature: PolicySignature) -> bytes:
         ("Account email", signature.user.email),
         ("Name as typed", printable(signature.typed_name)),
         ("Signed at", f"{signature.signed_at:%d %B %Y, %H:%M:%S} UTC"),
+        ("Confirmed by", _confirmed(signature)),
         ("IP address", signature.ip_address),
         ("Browser", printable(signature.user_agent) or "(not sent)"),
         ("Receipt number", str(signature.id)),
@@ -57,9 +58,17 @@ def pdf(signature: PolicySignature) -> bytes:
         0,
         6,
         'The signer ticked "I have read and understood this policy", typed their full name '
-        "and confirmed with their password. The signature is kept as evidence and is never "
-        "changed or deleted.",
+        f"and confirmed with {signature.confirmation}. The signature is kept as evidence and "
+        "is never changed or deleted.",
         new_x="LMARGIN",
         new_y="NEXT",
     )
     return bytes(doc.output())
+
+
+def _confirmed(signature) -> str:
+    """How the signer confirmed it was them, with the provider's sign-in time for an SSO."""
+    text = signature.confirmation[0].upper() + signature.confirmation[1:]
+    if signature.reauthenticated_at is not None:
+        text += f", signed in at {signature.reauthenticated_at:%d %B %Y, %H:%M:%S} UTC"
+    return text

@@ -142,16 +142,20 @@ def identity(claims: dict, rules: Mapping) -> Identity:
     )
 
 
+def find_account(person: Identity, rules: Mapping) -> User | None:
+    """The account this identity is linked to (by `rules.match_by`), changing nothing."""
+    if rules.match_by == "employee_id":
+        return db.session.scalar(select(User).where(User.employee_id == person.employee_id))
+    return db.session.scalar(select(User).where(User.email == person.email))
+
+
 def sign_in(person: Identity, provider: str, rules: Mapping) -> User:
     """The account for this identity, created or brought up to date.
 
     Raises SsoError for a deactivated account, or an unknown one when accounts are not created
     here.
     """
-    if rules.match_by == "employee_id":
-        user = db.session.scalar(select(User).where(User.employee_id == person.employee_id))
-    else:
-        user = db.session.scalar(select(User).where(User.email == person.email))
+    user = find_account(person, rules)
     if user is None:
         if not rules.create_accounts:
             raise SsoError(

@@ -6,6 +6,8 @@ Every refusal, from the provider or from a check, shows one clear page (400) and
 audit line; none is a 500.
 """
 
+from urllib.parse import parse_qs, urlsplit
+
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import abort, current_app, redirect, render_template, request, session
@@ -17,6 +19,7 @@ from ..auth.redirects import is_safe_url
 from ..auth.sessions import landing, open_session
 from ..database import writes_on_get
 from ..extensions import csrf, db
+from ..policies import reauth
 from ..security import external_url
 from ..services import sso
 from . import bp, saml
@@ -71,15 +74,39 @@ def oidc_start():
         return _refused(f"The identity provider could not be reached: {error}", 502)
 
 
+def oidc_reauth_redirect() -> tuple[str, str]:
+    """A forced sign-in at the provider, to confirm a signature (course/policies/reauth.py):
+    `prompt=login` and `max_age=0` make it ask the person again whatever session it holds,
+    and its ID token then carries `auth_time`. Returns (the provider's URL, the state that
+    binds its answer to this trip)."""
+    response = _client().authorize_redirect(
+        external_url("sso.oidc_callback"), prompt="login", max_age=0
+    )
+    location = response.headers["Location"]
+    return location, parse_qs(urlsplit(location).query)["state"][0]
+
+
+def saml_reauth_redirect() -> tuple[str, str]:
+    """A forced sign-in (ForceAuthn="true") at the SAML provider, to confirm a signature.
+    Returns (the provider's URL, the request id its answer must respond to)."""
+    request_id, location = saml.start("", force_authn=True)
+    db.session.commit()
+    return location, request_id
+
+
 @bp.get("/oidc/callback")
 @writes_on_get
 def oidc_callback():
     """The provider's answer: the code is exchanged (with the PKCE verifier), the ID token
-    verified, then the person signed in."""
+    verified, then the person signed in (or, for a trip that confirms a signature, the
+    signature completed: course/policies/reauth.py)."""
     if not oidc_configured():
         abort(404)
+    signing = reauth.pending_for(PROVIDER, request.args.get("state"))
     if error := request.args.get("error"):
         description = request.args.get("error_description", "")[:300]
+        if signing:
+            session.pop(reauth.PENDING, None)
         return _refused(f"The identity provider refused the sign-in: {error} {description}")
     try:
         token = _client().authorize_access_token()
@@ -88,6 +115,8 @@ def oidc_callback():
     claims = token.get("userinfo")
     if not claims:
         return _refused("The answer carried no ID token.")
+    if signing:
+        return reauth.finish(PROVIDER, dict(claims), reauth.moment(claims.get("auth_time")))
     rules = sso.mapping()
     try:
         user = sso.sign_in(sso.identity(dict(claims), rules), PROVIDER, rules)
@@ -118,7 +147,7 @@ def saml_start():
         abort(404)
     target = request.args.get("next", "")
     try:
-        location = saml.start(target if is_safe_url(target) else "")
+        _request_id, location = saml.start(target if is_safe_url(target) else "")
     except saml.SamlRefusal as error:
         db.session.rollback()
         return _refused(str(error), 502, "saml")
@@ -142,6 +171,8 @@ def saml_acs():
     claims = dict(answer.claims)
     if not claims.get(rules.email) and "@" in str(claims.get("name_id", "")):
         claims[rules.email] = claims["name_id"]
+    if reauth.pending_for("saml", answer.request_id):
+        return reauth.finish("saml", claims, answer.authn_instant)
     try:
         user = sso.sign_in(sso.identity(claims, rules), "saml", rules)
     except sso.SsoError as error:

@@ -9,7 +9,7 @@ answers), and never seen before (`SeenAssertion`: its id is refused until it exp
 
 import base64
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -82,20 +82,23 @@ def sp_metadata() -> str:
     return create_metadata_string(None, config=_config(with_idp=False)).decode()
 
 
-def start(next_path: str) -> str:
-    """A new request to the identity provider; returns the URL to send the browser to."""
+def start(next_path: str, force_authn: bool = False) -> tuple[str, str]:
+    """A new request to the identity provider; returns (its id, the URL to send the browser
+    to). `force_authn` asks the provider to make the person sign in again
+    (ForceAuthn="true"), whatever session it holds."""
     client = Saml2Client(config=_config())
     idps = list(client.metadata.identity_providers())
     if len(idps) != 1:
         raise SamlRefusal(f"SAML_IDP_METADATA names {len(idps)} identity providers, not one.")
+    extra = {"force_authn": "true"} if force_authn else {}
     request_id, info = client.prepare_for_authenticate(
-        entityid=idps[0], binding=BINDING_HTTP_REDIRECT
+        entityid=idps[0], binding=BINDING_HTTP_REDIRECT, **extra
     )
     now = utcnow()
     db.session.execute(delete(SamlRequest).where(SamlRequest.created_at < now - REQUEST_LIFETIME))
     db.session.add(SamlRequest(id=request_id, next=next_path[:500], created_at=now))
     db.session.flush()
-    return dict(info["headers"])["Location"]
+    return request_id, dict(info["headers"])["Location"]
 
 
 #: What pysaml2's refusals mean, for the page (the technical text follows in brackets).
@@ -125,6 +128,10 @@ def _in_words(error: Exception) -> str:
 class Answer:
     claims: dict
     next_path: str
+    #: The id of the request this answers.
+    request_id: str = ""
+    #: When the provider says the person signed in (AuthnInstant), naive UTC; None if unsaid.
+    authn_instant: datetime | None = None
 
 
 def accept(saml_response: str) -> Answer:
@@ -162,4 +169,19 @@ def accept(saml_response: str) -> Answer:
     claims = {name: values for name, values in response.get_identity().items()}
     if response.name_id is not None and response.name_id.text:
         claims.setdefault("name_id", response.name_id.text)
-    return Answer(claims, next_path)
+    return Answer(claims, next_path, response.in_response_to or "", _authn_instant(response))
+
+
+def _authn_instant(response) -> datetime | None:
+    """The assertion's AuthnInstant as naive UTC, or None when it has none."""
+    statements = response.assertion.authn_statement or []
+    text = statements[0].authn_instant if statements else None
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

@@ -74,11 +74,13 @@ def provider_node() -> str:
 
 
 @contextlib.contextmanager
-def running_provider(node: str, redirect_uris: list[str], log_path: Path):
-    """The provider on a free loopback port; yields its discovery URL."""
+def running_provider(node: str, redirect_uris: list[str], log_path: Path, **environment):
+    """The provider on a free loopback port; yields its discovery URL. `environment` adds
+    settings of provider.js (CLOCK_OFFSET_SECONDS)."""
     port = free_port()
     env = {
         **os.environ,
+        **environment,
         "PORT": str(port),
         "CLIENT_ID": CLIENT_ID,
         "CLIENT_SECRET": CLIENT_SECRET,

@@ -31,6 +31,13 @@ PEOPLE = {
         "employee_id": ["E100"],
         "groups": ["staff"],
     },
+    "other": {
+        "email": ["olga.other@example.org"],
+        "name": ["Olga Other"],
+        "department": ["Cardiology Ward"],
+        "employee_id": ["E300"],
+        "groups": ["staff"],
+    },
 }
 
 
@@ -120,9 +127,11 @@ class IdentityProvider:
         person: str = "nurse",
         sign_assertion: bool = True,
         audience: str | None = None,
+        authn_instant: int | None = None,
     ) -> str:
         """A SAMLResponse (base64) for a person, signed unless told not to; `audience` other
-        than the SP's makes one meant for another service."""
+        than the SP's makes one meant for another service; `authn_instant` (seconds since
+        1970) says when the person signed in (default: now)."""
         attributes = PEOPLE[person]
         response = self.server.create_authn_response(
             identity=attributes,
@@ -130,7 +139,7 @@ class IdentityProvider:
             destination=acs,
             sp_entity_id=audience or sp_entity_id,
             name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=attributes["email"][0]),
-            authn=AUTHN,
+            authn={**AUTHN, "authn_instant": authn_instant} if authn_instant else AUTHN,
             sign_assertion=sign_assertion,
             sign_response=False,
         )

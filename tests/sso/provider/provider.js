@@ -4,6 +4,15 @@
 // password is accepted at its login page, as its development interactions do.
 import Provider from 'oidc-provider';
 
+// CLOCK_OFFSET_SECONDS runs the provider's clock that far from the real one (negative: in the
+// past), so its ID tokens carry a sign-in time (auth_time) that long ago: a provider answering
+// from an old session, for the tests that a stale sign-in cannot confirm a signature.
+const offset = Number(process.env.CLOCK_OFFSET_SECONDS || 0) * 1000;
+if (offset) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + offset;
+}
+
 const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
 const accounts = JSON.parse(process.env.ACCOUNTS || '{}');
