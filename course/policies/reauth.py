@@ -13,7 +13,7 @@ is used up either way.
 
 from datetime import UTC, datetime
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..extensions import db
@@ -43,7 +43,7 @@ def provider_for(user: User) -> str | None:
 
 
 def begin(user: User, policy: Policy, text_hash: str, typed_name: str, module: Module | None):
-    """Keep the pending signature; returns where to send the browser (the provider)."""
+    """Keep the pending signature; returns a page that takes the browser to the provider."""
     from ..sso import routes as sso_routes
 
     provider = provider_for(user)
@@ -62,7 +62,14 @@ def begin(user: User, policy: Policy, text_hash: str, typed_name: str, module: M
     else:
         location, pending["request_id"] = sso_routes.saml_reauth_redirect()
     session[PENDING] = pending
-    return redirect(location)
+    # A page that moves on by itself, not a redirect: the signing form's own navigation may
+    # only end on this site (CSP form-action 'self'), and Chromium applies that to redirects.
+    return render_template(
+        "policies/confirm_elsewhere.html",
+        location=location,
+        policy=policy,
+        sso_name=current_app.config["SSO_NAME"],
+    )
 
 
 def pending_for(provider: str, binding: str | None) -> dict | None:
