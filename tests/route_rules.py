@@ -28,3 +28,22 @@ def endpoints_of(blueprint: str) -> set[str]:
 def concrete(rule: str, values: dict) -> str:
     """The rule with each variable replaced by values[its name]."""
     return re.sub(r"<(?:[^:<>]+:)?([a-z_]+)(?:\([^)]*\))?>", lambda m: str(values[m[1]]), rule)
+
+
+#: Who may read each route of the JSON API with a token of theirs: the roles whose token opens
+#: it (a token of anyone else, or none, gets a 401). Every API route must be listed here
+#: (tests/api/test_policy_api.py checks each one per role, and that none is missing).
+API_ACCESS = {
+    ("/api/v1/report", "GET"): {"manager", "admin"},
+    ("/api/v1/policies", "GET"): {"manager", "admin"},
+}
+
+#: The learner's policy pages: every one needs a signed-in person (tests/policies/test_access.py).
+POLICY_PAGES = {
+    ("/policies", "GET"),
+    ("/policies/<int:policy_id>", "GET"),
+    ("/policies/<int:policy_id>", "POST"),
+    ("/policies/<int:policy_id>/confirm", "POST"),
+    ("/policies/<int:policy_id>/versions/<int:number>", "GET"),
+    ("/policies/signatures/<int:signature_id>.pdf", "GET"),
+}
