@@ -79,15 +79,23 @@ def rule_due_on(rule=AssignmentRule, user=User):
     """SQL: the day a rule's module is due for a person it reaches.
 
     `due_days` after the later of their hire date and the day the rule started applying to
-    them: the rule's first day, the day they joined the organisation, and, for what the rule
-    matches on, the day they joined the department or took the job title (unknown: before the
-    rule, so its first day).
+    them: the rule's first day and, for what the rule matches on, the day they joined the
+    department or took the job title (unknown: before the rule, so its first day); for a rule
+    for everyone, the day their account was made.
     """
     start = rule.starts_on
     applies_from = later_of(
         start,
         func.coalesce(user.hire_date, start),
-        func.coalesce(func.date(user.created_at), start),
+        # For a rule for everyone, the day the account was made (UTC's day: nothing else
+        # records it); a department or title rule has the organisation's day they joined it.
+        case(
+            (
+                and_(rule.department_id.is_(None), rule.job_title.is_(None)),
+                func.coalesce(func.date(user.created_at), start),
+            ),
+            else_=start,
+        ),
         case(
             (rule.department_id.is_not(None), func.coalesce(user.department_since, start)),
             else_=start,

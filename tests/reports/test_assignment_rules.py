@@ -298,3 +298,13 @@ def test_refresh_due_costs_the_same_statements_however_many_people(ward, admin, 
         select(func.count(ModuleProgress.user_id)).where(ModuleProgress.due_on.is_not(None))
     )
     assert reached >= 40
+
+
+def test_a_department_rule_counts_from_the_organisations_day_they_joined(ward):
+    """Not from the account's UTC creation day, which may already be tomorrow in UTC."""
+    learner = db.session.get(User, ward["learner"].id)
+    learner.created_at += timedelta(days=1)  # created late in the evening west of UTC
+    learner.department_since = clock.today()
+    db.session.commit()
+    _rule(ward["manager"], job_title=None, days=30)
+    assert _due(learner.id)[0] == clock.today() + timedelta(days=30)
