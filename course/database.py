@@ -7,8 +7,12 @@ they take the write lock up front. So: WAL, a busy timeout, foreign keys on, and
 `BEGIN IMMEDIATE` for every transaction that may write.
 """
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Dialect, Engine, Select, event
 
 from .extensions import db
 
@@ -97,3 +101,94 @@ def refresh_statistics(connection: Connection | None = None, *, routine: bool = 
         return
     connection.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
     connection.exec_driver_sql("PRAGMA optimize" if routine else "ANALYZE")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    #: Bind names in the order of a positional paramstyle's markers, else None (named).
+    positions: tuple[str, ...] | None
+    binds: dict[str, Callable[[Any], Any] | None]
+    #: Values of the binds the statement carries itself (literals such as `column == 5`).
+    defaults: dict[str, Any]
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+
+class Prepared:
+    """A Core SELECT compiled once per dialect and run through the driver's cursor.
+
+    For the statements every signed-in page runs (the user of the session, the lesson page's
+    place): SQLAlchemy's work per execution (cache key, execution context, result object)
+    costs several times what the statement itself costs on SQLite (bench/request_costs.py).
+    The statement runs on the session's connection, in its transaction, with the column
+    types' bind and result conversions applied as SQLAlchemy applies them, and the engine's
+    `before_cursor_execute`/`after_cursor_execute` listeners still see it (tests count
+    statements by them). Driver errors are not wrapped in SQLAlchemy's exception classes.
+    """
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+        self._by_dialect: dict[str, _Compiled] = {}
+
+    def rows(self, params: dict[str, Any]) -> list[tuple]:
+        """The result rows as tuples, in the order of the statement's columns.
+
+        `params` maps every bind parameter's name to its value.
+        """
+        if db.session.autoflush:  # as session.execute does: pending changes are seen
+            db.session.flush()
+        connection = db.session.connection()
+        compiled = self._compiled(connection.dialect)
+        values = {}
+        for name, convert in compiled.binds.items():
+            value = params[name] if name in params else compiled.defaults[name]
+            values[name] = value if convert is None else convert(value)
+        bound: Sequence | dict = (
+            values if compiled.positions is None else [values[n] for n in compiled.positions]
+        )
+        cursor = connection.connection.cursor()
+        try:
+            connection.dispatch.before_cursor_execute(
+                connection, cursor, compiled.sql, bound, None, False
+            )
+            cursor.execute(compiled.sql, bound)
+            rows = cursor.fetchall()
+            connection.dispatch.after_cursor_execute(
+                connection, cursor, compiled.sql, bound, None, False
+            )
+        finally:
+            cursor.close()
+        if not any(compiled.results):
+            return [tuple(row) for row in rows]
+        results = compiled.results
+        return [
+            tuple(
+                convert(value) if convert else value
+                for convert, value in zip(results, row, strict=True)
+            )
+            for row in rows
+        ]
+
+    def _compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._by_dialect.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            found = _Compiled(
+                sql=compiled.string,
+                positions=tuple(compiled.positiontup) if compiled.positiontup else None,
+                binds={
+                    name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                    for name, bind in compiled.binds.items()
+                },
+                defaults={
+                    name: bind.effective_value
+                    for name, bind in compiled.binds.items()
+                    if not bind.required
+                },
+                results=tuple(
+                    column.type.dialect_impl(dialect).result_processor(dialect, None)
+                    for column in self.statement.selected_columns
+                ),
+            )
+            self._by_dialect[dialect.name] = found
+        return found

@@ -3,7 +3,8 @@ session rules: an idle limit, the remember cookie's key rotated each time it is 
 
 Every page needs the user, so this is the most run query of the app. It reads plain values
 into a `SignedInUser` rather than an ORM `User`: the ORM's per-query work cost more than the
-rest of a lesson page together (bench/load.py). Views that change the user load the row.
+rest of a lesson page together (bench/load.py); and it runs as a `database.Prepared`
+statement, compiled once, through the driver. Views that change the user load the row.
 """
 
 import time
@@ -19,7 +20,7 @@ from flask_login import (
 )
 from sqlalchemy import bindparam, select
 
-from ..database import begin_writing
+from ..database import Prepared, begin_writing
 from ..extensions import db
 from ..models import Role, User, UserRole, UserSession
 from ..models.types import utcnow
@@ -71,7 +72,7 @@ def _user_statement():
     )
 
 
-_USER = _user_statement()
+_USER = Prepared(_user_statement())
 
 
 def load_user(key: str) -> SignedInUser | None:
@@ -79,14 +80,12 @@ def load_user(key: str) -> SignedInUser | None:
     new password, a deactivation) or is past its absolute end signs the browser out."""
     if not key or len(key) > 100:
         return None
-    rows = db.session.execute(_USER, {"key_hash": digest(key), "now": utcnow()}).all()
+    rows = _USER.rows({"key_hash": digest(key), "now": utcnow()})
     if not rows:
         return None
-    first = rows[0]
-    roles = frozenset(Role(row.role) for row in rows if row.role is not None)
-    return SignedInUser(
-        first.id, first.name, first.email, roles, key, first.time_zone, first.remember
-    )
+    user_id, name, email, time_zone, remember, _ = rows[0]
+    roles = frozenset(Role(row[5]) for row in rows if row[5] is not None)
+    return SignedInUser(user_id, name, email, roles, key, time_zone, bool(remember))
 
 
 # The session rules -------------------------------------------------------------------------

@@ -175,11 +175,13 @@ def start_quiz(slug):
 @bp.post("/modules/<slug>/quiz/<int:attempt_id>")
 @login_required
 def submit_quiz(slug, attempt_id):
-    module = _module_or_404(slug)
+    # Progress needs only the keys of the exercises, not their settings and instructions.
+    module = _module_or_404(slug, "lessons", "exercise_keys")
     attempt = _own_attempt_or_404(module, attempt_id)
+    result = url_for(".show_result", attempt_id=attempt_id)  # the commit expires `attempt`
     if attempt.state is AttemptState.SUBMITTED:
         flash("These answers were already submitted; here is the result.", "info")
-        return redirect(url_for(".show_result", attempt_id=attempt.id))
+        return redirect(result)
     form = quiz_form(attempt.questions)
     if not form.validate_on_submit():
         flash("Please answer every question; the ones left are marked below.", "error")
@@ -190,7 +192,7 @@ def submit_quiz(slug, attempt_id):
     else:
         flash("These answers were already submitted; here is the result.", "info")
     db.session.commit()  # the answers and the progress they make, together
-    return redirect(url_for(".show_result", attempt_id=attempt.id))
+    return redirect(result)
 
 
 def _own_attempt_or_404(module, attempt_id: int) -> QuizAttempt:

@@ -7,8 +7,9 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from ..database import Prepared
 from ..extensions import db
-from ..models import Lesson, LessonRead, Module, ModuleRevision, Question
+from ..models import Exercise, Lesson, LessonRead, Module, ModuleRevision, Question
 
 # The revision comes in the module's own row (a join); its parts take a query each. Lessons
 # come without their bodies: the lesson page reads those from its cache (open_lesson).
@@ -18,6 +19,10 @@ _PARTS = {
         Lesson.key, Lesson.title, Lesson.position
     ),
     "exercises": _published.selectinload(ModuleRevision.exercises),
+    # What progress counts by: keys (and titles) without settings and instructions.
+    "exercise_keys": _published.selectinload(ModuleRevision.exercises).load_only(
+        Exercise.key, Exercise.title, Exercise.position
+    ),
     "questions": _published.selectinload(ModuleRevision.questions),
     "choices": _published.selectinload(ModuleRevision.questions).selectinload(Question.choices),
 }
@@ -90,12 +95,10 @@ def open_lesson(slug: str, key: str, user_id: int) -> OpenLesson | None:
     `updated_at`, which every change to a published revision moves (the loader's in-place
     update included), so a stale page is impossible and nothing is shared between processes.
     """
-    row = db.session.execute(
-        _OPEN_LESSON, {"slug": slug, "key": key, "user_id": user_id}
-    ).one_or_none()
-    if row is None:
+    rows = _OPEN_LESSON.rows({"slug": slug, "key": key, "user_id": user_id})
+    if not rows:
         return None
-    revision_id, updated_at, read_id = row
+    revision_id, updated_at, read_id = rows[0]
     title, lessons = _lesson_texts(revision_id, updated_at)
     index = next((i for i, lesson in enumerate(lessons) if lesson.key == key), None)
     if index is None:
@@ -104,9 +107,10 @@ def open_lesson(slug: str, key: str, user_id: int) -> OpenLesson | None:
 
 
 def _open_lesson_statement():
-    """The statement behind `open_lesson`, built once, in Core.
+    """The statement behind `open_lesson`, built once, in Core, run through the driver.
 
-    Building and compiling an ORM select per view costs more than running it.
+    Building and compiling an ORM select per view costs more than running it, and
+    SQLAlchemy's work per execution costs more again (`database.Prepared`).
     """
     module, revision, read = Module.__table__, ModuleRevision.__table__, LessonRead.__table__
     return (
@@ -126,7 +130,7 @@ def _open_lesson_statement():
     )
 
 
-_OPEN_LESSON = _open_lesson_statement()
+_OPEN_LESSON = Prepared(_open_lesson_statement())
 
 
 @lru_cache(maxsize=256)

@@ -16,6 +16,7 @@ from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..database import Prepared
 from ..extensions import db
 from ..models import (
     AttemptState,
@@ -101,17 +102,20 @@ def _counting(model, *conditions):
     )
 
 
-# Built once: building these costs more than running them, and every module page runs them.
-_FIRST_READS = (
+# Built once: building these costs more than running them, and every module page and
+# submission runs them (through the driver: database.Prepared).
+_FIRST_READS = Prepared(
     select(LessonRead.lesson_key, func.min(LessonRead.read_at))
     .where(*_counting(LessonRead))
     .group_by(LessonRead.lesson_key)
 )
-_QUIZ_RESULT = select(
-    func.max(QuizAttempt.score),
-    func.min(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
-).where(*_counting(QuizAttempt, QuizAttempt.state == AttemptState.SUBMITTED))
-_FIRST_PASSES = (
+_QUIZ_RESULT = Prepared(
+    select(
+        func.max(QuizAttempt.score),
+        func.min(QuizAttempt.submitted_at).filter(QuizAttempt.passed.is_(True)),
+    ).where(*_counting(QuizAttempt, QuizAttempt.state == AttemptState.SUBMITTED))
+)
+_FIRST_PASSES = Prepared(
     select(ExerciseSubmission.exercise_key, func.min(ExerciseSubmission.submitted_at))
     .where(*_counting(ExerciseSubmission, ExerciseSubmission.passed.is_(True)))
     .group_by(ExerciseSubmission.exercise_key)
@@ -122,9 +126,9 @@ def evidence(user_id: int, module: Module) -> Evidence:
     """The learner's counted evidence in the published revision (three indexed queries)."""
     revision = module.published
     where = {"user_id": user_id, "module_id": module.id, "since": module.retrain_since}
-    reads = dict(db.session.execute(_FIRST_READS, where).all())
-    best_score, quiz_passed_at = db.session.execute(_QUIZ_RESULT, where).one()
-    passes = dict(db.session.execute(_FIRST_PASSES, where).all())
+    reads = dict(_FIRST_READS.rows(where))
+    ((best_score, quiz_passed_at),) = _QUIZ_RESULT.rows(where)
+    passes = dict(_FIRST_PASSES.rows(where))
     lesson_keys = [lesson.key for lesson in revision.lessons]
     exercise_keys = [exercise.key for exercise in revision.exercises]
     needed = [reads.get(k) for k in lesson_keys] + [passes.get(k) for k in exercise_keys]
@@ -369,8 +373,9 @@ def _dashboard_statement():
     )
 
 
-_DASHBOARD = _dashboard_statement()  # built once: building costs more than running it
-_ONE_CARD = _DASHBOARD.where(Module.id == bindparam("module_id"))
+# Built once (building costs more than running them), run through the driver (Prepared).
+_DASHBOARD = Prepared(_dashboard_statement())
+_ONE_CARD = Prepared(_dashboard_statement().where(Module.id == bindparam("module_id")))
 
 
 def dashboard(user_id: int) -> list[ModuleCard]:
@@ -378,14 +383,14 @@ def dashboard(user_id: int) -> list[ModuleCard]:
 
     Assigned ones first with their due dates: three queries, however many modules.
     """
-    cards = _cards(db.session.execute(_DASHBOARD, {"user_id": user_id}), user_id)
+    cards = _cards(_DASHBOARD.rows({"user_id": user_id}), user_id)
     # Assigned modules first, soonest due first; the rest keep the curriculum's order.
     return sorted(cards, key=lambda c: (c.due is None, c.due.due_on if c.due else date.min))
 
 
 def card(user_id: int, module_id: int) -> ModuleCard | None:
     """One module as the dashboard shows it, for the module's own page to say the same."""
-    rows = db.session.execute(_ONE_CARD, {"user_id": user_id, "module_id": module_id})
+    rows = _ONE_CARD.rows({"user_id": user_id, "module_id": module_id})
     return next(iter(_cards(rows, user_id)), None)
 
 

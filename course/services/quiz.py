@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import AttemptState, Module, QuestionType, QuizAttempt
@@ -174,21 +175,26 @@ def submit_attempt(attempt: QuizAttempt, answers: dict[str, list[str]]) -> bool:
     One conditional UPDATE, so a double click or two workers record it exactly once.
     """
     result = grade(attempt.questions, answers, attempt.pass_mark)
+    values = {
+        "state": AttemptState.SUBMITTED,
+        "submitted_at": utcnow(),
+        "answers": answers,
+        "correct_count": result.correct,
+        "score": result.score,
+        "passed": result.passed,
+    }
     done = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.OPEN)
-        .values(
-            state=AttemptState.SUBMITTED,
-            submitted_at=utcnow(),
-            answers=answers,
-            correct_count=result.correct,
-            score=result.score,
-            passed=result.passed,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(attempt)
-    return done.rowcount == 1
+    if done.rowcount != 1:  # recorded by another request: read what it recorded
+        db.session.refresh(attempt)
+        return False
+    for name, value in values.items():  # what the row now holds, without reading it back
+        set_committed_value(attempt, name, value)
+    return True
 
 
 def attempt_history(user_id: int, module_id: int) -> list[QuizAttempt]:

@@ -24,6 +24,7 @@ from types import SimpleNamespace
 from sqlalchemy import Date, DateTime, and_, bindparam, case, false, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from ..database import Prepared
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -209,6 +210,8 @@ _RECERT_VALUES = (
     .union(select(AssignmentRule.recert_months).where(AssignmentRule.recert_months.is_not(None)))
     .order_by("recert_months")
 )
+#: The same, run through the driver where every dashboard view runs it (`assigned_to`).
+_RECERT_VALUES_PREPARED = Prepared(_RECERT_VALUES)
 
 
 def _status_params(now: datetime, recert_values: tuple[int, ...]) -> dict:
@@ -651,10 +654,9 @@ class Due:
 
 def assigned_to(user_id: int, now: datetime | None = None) -> dict[int, Due]:
     """module id -> due date and status for one learner, with the report's own rule."""
-    recert_values = _recert_values()
-    rows = db.session.execute(
-        _assigned_to_statement(recert_values),
-        {"user_id": user_id, **_status_params(now or utcnow(), recert_values)},
+    recert_values = tuple(row[0] for row in _RECERT_VALUES_PREPARED.rows({}))
+    rows = _assigned_to_statement(recert_values).rows(
+        {"user_id": user_id, **_status_params(now or utcnow(), recert_values)}
     )
     return {
         module_id: Due(due_on, Status(state), clock.expires_on(completed_at, recert_months))
@@ -663,7 +665,11 @@ def assigned_to(user_id: int, now: datetime | None = None) -> dict[int, Due]:
 
 
 @lru_cache(maxsize=64)
-def _assigned_to_statement(recert_values: tuple[int, ...]):
+def _assigned_to_statement(recert_values: tuple[int, ...]) -> Prepared:
+    return Prepared(_assigned_to_select(recert_values))
+
+
+def _assigned_to_select(recert_values: tuple[int, ...]):
     return select(
         ModuleProgress.module_id,
         ModuleProgress.due_on,
