@@ -45,6 +45,9 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 QUIZ_ACTION = re.compile(r'action="(/modules/[^"]+/quiz/\d+)"')
 CHOICE = re.compile(r'name="(q\d+)"[^>]*value="([^"]+)"')
 TICK = os.sysconf("SC_CLK_TCK")
+#: Throughput against the reference page's, and CPU per quiz submission (issue #19).
+THROUGHPUT_TARGETS = {"lesson page": 0.5, "dashboard": 0.35}
+QUIZ_CPU_TARGET_MS = 4.0
 
 
 def prepare(database_url: str) -> list[str]:
@@ -285,10 +288,19 @@ def main() -> None:
         quiz = measured(pids, lambda: run_python(port, submissions, args.connections))
         print(line("reference (Python client)", python_reference))
         print(line("quiz submission", quiz, python_reference))
-        target = results["lesson page"]
-        print(f"targets: lesson throughput >= 0.5x reference: "
-              f"{target['rps'] / reference['rps']:.2f}x; lesson CPU <= 3 ms: "
-              f"{target['cpu_ms']:.2f} ms")  # fmt: skip
+        print("targets (issue #19; CPU figures grow with the load on the shared cores):")
+        for name, wanted in THROUGHPUT_TARGETS.items():
+            ratio = results[name]["rps"] / reference["rps"]
+            print(f"  {name} throughput >= {wanted}x reference: {ratio:.2f}x "
+                  f"({'met' if ratio >= wanted else 'NOT met'})")  # fmt: skip
+        lesson_cpu = results["lesson page"]["cpu_ms"]
+        print(
+            f"  lesson CPU <= 3 ms: {lesson_cpu:.2f} ms ({'met' if lesson_cpu <= 3 else 'NOT met'})"
+        )
+        print(f"  quiz submission CPU <= {QUIZ_CPU_TARGET_MS} ms: {quiz['cpu_ms']:.2f} ms "
+              f"({'met' if quiz['cpu_ms'] <= QUIZ_CPU_TARGET_MS else 'NOT met'}; the reference "
+              f"cost {python_reference['cpu_ms']:.2f} ms in the same run, "
+              f"{quiz['cpu_ms'] / python_reference['cpu_ms']:.1f}x)")  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=15)
