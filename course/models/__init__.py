@@ -1,6 +1,14 @@
 """All models, imported here so Alembic and the app see every table."""
 
-from .compliance import Assignment, AssignmentRule, AuditEvent, Certificate, assignment_rule_module
+from .compliance import (
+    Assignment,
+    AssignmentRule,
+    AuditEvent,
+    Certificate,
+    Exemption,
+    PastCompletion,
+    assignment_rule_module,
+)
 from .content import (
     Choice,
     Exercise,
@@ -52,6 +60,7 @@ __all__ = [
     "Department",
     "Exercise",
     "ExerciseSubmission",
+    "Exemption",
     "Lesson",
     "LinkPurpose",
     "LessonRead",
@@ -63,6 +72,7 @@ __all__ = [
     "ModuleRevision",
     "OrganisationLogo",
     "OutboxMessage",
+    "PastCompletion",
     "Policy",
     "PolicyAssignment",
     "PolicySignature",

@@ -3,7 +3,17 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -131,3 +141,64 @@ class AuditEvent(db.Model):
     #: What was changed, as "kind:id", e.g. "module:3".
     subject: Mapped[str] = mapped_column(String(80), default="", index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class Exemption(db.Model):
+    """A manager's decision that a learner need not take a module assigned to them.
+
+    With a reason, for good or through `ends_on` (the organisation's calendar date, inclusive):
+    the day after, the row is back to its own status. Lifting one early sets `lifted_at`; rows
+    are kept as the record (services/exemptions.py). At most one is current (not lifted) per
+    learner and module.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500))
+    #: The last day of the exemption; None: for good.
+    ends_on: Mapped[date | None]
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lifted_at: Mapped[datetime | None]
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        Index(
+            "uq_exemption_current",
+            "user_id",
+            "module_id",
+            unique=True,
+            sqlite_where=text("lifted_at IS NULL"),
+            postgresql_where=text("lifted_at IS NULL"),
+        ),
+    )
+
+
+class PastCompletion(db.Model):
+    """A completion done outside the app (another system, a classroom course), imported.
+
+    External evidence, never rewritten: it completes the module (and starts the
+    recertification clock) where the learner had no completion or an older one, and never
+    yields a certificate or a quiz score (services/past_completions.py).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    #: The organisation's calendar date of the completion, as the file gave it.
+    completed_on: Mapped[date]
+    #: The start of that day in the organisation's zone, as naive UTC (what progress stores).
+    completed_at: Mapped[datetime]
+    #: Where it was done, e.g. "Classroom course 2025" (shown with "imported").
+    source: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_import.id", ondelete="SET NULL")
+    )
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", "completed_on", name="uq_past_completion"),
+    )

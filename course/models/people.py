@@ -156,6 +156,8 @@ class StaffImport(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     deactivate_missing: Mapped[bool] = mapped_column(default=False)
+    #: What the file imports: "staff" (accounts) or "completions" (past completions).
+    kind: Mapped[str] = mapped_column(String(20), default="staff", server_default="staff")
     #: The plan as JSON: rows to create, update and deactivate, refusals, counts.
     plan: Mapped[str] = mapped_column(Text)
     applied_at: Mapped[datetime | None]

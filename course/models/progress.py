@@ -138,6 +138,11 @@ class ModuleProgress(db.Model):
     #: when the module is not assigned to the learner (a row is created when it is).
     due_on: Mapped[date | None]
     recert_months: Mapped[int | None]
+    #: Set while the completion held here is an imported one (services/past_completions.py):
+    #: pages say "imported" with its source. A completion in the app replacing it clears it.
+    past_completion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("past_completion.id", ondelete="SET NULL")
+    )
 
     __table_args__ = (
         # Covers the report's aggregate and page: they reach it from the learner and read

@@ -484,3 +484,26 @@ class ChangeRuleForm(FlaskForm):
 
     due_days = RuleForm.due_days
     recert_months = RuleForm.recert_months
+
+
+class ExemptionForm(FlaskForm):
+    """Exempt a learner from an assigned module: why (required) and until when (optional)."""
+
+    reason = TextAreaField(
+        "Reason",
+        description="Shown with the row in the report and its files, and to the learner.",
+        validators=[
+            DataRequired("Give the reason for the exemption."),
+            Length(max=500, message="Use at most 500 characters."),
+        ],
+    )
+    ends_on = DateField(
+        "Exempt until (optional)",
+        description="The last day of the exemption; the day after, the module is due as "
+        "before. Leave empty for an exemption without end.",
+        validators=[Optional()],
+    )
+
+
+class LiftExemptionForm(FlaskForm):
+    """Only the CSRF token: the button that ends an exemption now."""

@@ -26,6 +26,7 @@ from ..services import (
     catalog,
     csvstream,
     evidence,
+    exemptions,
     mail,
     notifications,
     paging,
@@ -45,6 +46,8 @@ from .forms import (
     ChangeRuleForm,
     DigestForm,
     EvidenceFilterForm,
+    ExemptionForm,
+    LiftExemptionForm,
     ReportFilterForm,
     RevokeForm,
     RuleForm,
@@ -477,3 +480,58 @@ def withdraw_rule(rule_id):
         form=form,
         described=assignment_rules.describe(rule),
     )
+
+
+# Exemptions ----------------------------------------------------------------------------------
+
+
+def _exempt_row(user_id: int, module_id: int):
+    """The learner (in the manager's scope) and the module assigned to them, else 404."""
+    learner = learner_in_scope(_scope(), user_id)
+    due = reports.assigned_to(learner.id).get(module_id) if learner is not None else None
+    if due is None:
+        abort(404)  # not 403: do not confirm who exists outside the manager's departments
+    return learner, due
+
+
+@bp.route("/exemptions/<int:user_id>/<int:module_id>", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def edit_exemption(user_id, module_id):
+    """Exempt a learner from an assigned module, or change their exemption (reason, end)."""
+    learner, due = _exempt_row(user_id, module_id)
+    current = exemptions.current(user_id, module_id)
+    form = ExemptionForm(
+        formdata=None if request.method == "GET" else request.form,
+        obj=current if exemptions.holds(current) else None,
+    )
+    if form.validate_on_submit() and save(
+        form,
+        lambda: exemptions.grant(
+            current_user.id, _scope(), user_id, module_id, form.reason.data, form.ends_on.data
+        ),
+    ):
+        flash(f"{learner.name} is exempt from this module.", "success")
+        return redirect(url_for(".show_report", q=learner.email, module=module_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "reports/exemption.html",
+        form=form,
+        lift_form=LiftExemptionForm(formdata=None),
+        learner=learner,
+        module_title=dict(reports.module_titles([module_id])).get(module_id, ""),
+        module_id=module_id,
+        due=due,
+        current=current if exemptions.holds(current) else None,
+    ), status
+
+
+@bp.post("/exemptions/<int:user_id>/<int:module_id>/lift")
+@role_required(*MANAGERS)
+def lift_exemption(user_id, module_id):
+    """End the learner's exemption now: the row is back to its own status."""
+    learner, _ = _exempt_row(user_id, module_id)
+    if not LiftExemptionForm().validate_on_submit():
+        abort(400)
+    if save(None, lambda: exemptions.lift(current_user.id, _scope(), user_id, module_id)):
+        flash(f"{learner.name} is no longer exempt from this module.", "success")
+    return redirect(url_for(".show_report", q=learner.email, module=module_id))

@@ -123,6 +123,10 @@ def _assignment_context(message: OutboxMessage, context: dict) -> dict:
 
 def _reminder_context(message: OutboxMessage, context: dict) -> dict:
     values = _module(message, context)
+    # Written before the learner was exempted: an exempt requirement gets no reminder.
+    due = reports.assigned_to(message.user_id).get(message.module_id)
+    if due is not None and due.status is reports.Status.EXEMPT:
+        raise mail.Skip("The learner is exempt from the module.")
     day = date.fromisoformat((message.params or {}).get("day") or clock.today().isoformat())
     values["day"] = day
     values["days"] = abs((message.about_on - day).days) if message.about_on else 0

@@ -12,7 +12,7 @@ learner's row, `reopen` and `recount` the set-based writers a publication uses.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -27,6 +27,7 @@ from ..models import (
     Module,
     ModuleProgress,
     ModuleRevision,
+    PastCompletion,
     ProgressStatus,
     QuizAttempt,
 )
@@ -190,6 +191,7 @@ def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) ->
     if completed_at is not None:
         row.completed_at = completed_at
         row.completed_revision = module.published.number
+        row.past_completion_id = None  # the completion is the app's own now
         certificates.issue(user_id, module, completed_at, found.best_score)
     db.session.flush()
     return completed_at is not None
@@ -202,7 +204,13 @@ def reopen(module: Module, reason: str) -> int:
     `_counting`), with `reason` shown wherever the module is. Set-based; returns how many
     completions this ended. Evidence and certificates are kept.
     """
-    mine = and_(ModuleProgress.module_id == module.id, ModuleProgress.last_activity_at.is_not(None))
+    mine = and_(
+        ModuleProgress.module_id == module.id,
+        or_(
+            ModuleProgress.last_activity_at.is_not(None),
+            ModuleProgress.past_completion_id.is_not(None),  # an imported completion ends too
+        ),
+    )
     ended = db.session.scalar(
         select(func.count()).where(mine, ModuleProgress.completed_at.is_not(None))
     )
@@ -217,6 +225,7 @@ def reopen(module: Module, reason: str) -> int:
             best_score=None,
             completed_at=None,
             completed_revision=None,
+            past_completion_id=None,
             reopened_reason=reason[:500],
         )
         .execution_options(synchronize_session=False)
@@ -302,6 +311,8 @@ class ModuleCard:
     best_score: int | None
     completed_at: datetime | None
     reopened_reason: str | None
+    #: Where the completion was done, when it is an imported one (past_completions).
+    imported_from: str | None = None
     #: Set when the module is assigned to the learner (reports.assigned_to).
     due: "reports.Due | None" = None
 
@@ -314,6 +325,11 @@ class ModuleCard:
     def expired(self) -> bool:
         """True when the module is assigned and its completion has expired."""
         return self.due is not None and self.due.status.value == "expired"
+
+    @property
+    def exempt(self) -> bool:
+        """True when the learner is exempt from the assigned module (its reason: due)."""
+        return self.due is not None and self.due.status.value == "exempt"
 
     @property
     def done(self) -> bool:
@@ -361,6 +377,7 @@ def _dashboard_statement():
             ModuleProgress.best_score,
             ModuleProgress.completed_at,
             ModuleProgress.reopened_reason,
+            PastCompletion.source,
         )
         .join(revision, Module.published_revision_id == revision.id)
         .outerjoin(
@@ -368,6 +385,7 @@ def _dashboard_statement():
             (ModuleProgress.module_id == Module.id)
             & (ModuleProgress.user_id == bindparam("user_id")),
         )
+        .outerjoin(PastCompletion, PastCompletion.id == ModuleProgress.past_completion_id)
         .where(Module.archived_at.is_(None))
         .order_by(revision.position, revision.title)
     )
@@ -411,8 +429,10 @@ def _cards(rows, user_id: int) -> list[ModuleCard]:
             best_score=best_score,
             completed_at=completed_at,
             reopened_reason=reopened_reason,
+            imported_from=imported_from,
             due=assigned.get(module_id),
         )
         for (module_id, slug, title, summary, minutes, lessons, exercises, status, lessons_read,
-             exercises_passed, quiz_passed, best_score, completed_at, reopened_reason) in rows
+             exercises_passed, quiz_passed, best_score, completed_at, reopened_reason,
+             imported_from) in rows
     ]  # fmt: skip

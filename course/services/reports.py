@@ -31,16 +31,18 @@ from ..models import (
     AssignmentRule,
     Certificate,
     Department,
+    Exemption,
     Exercise,
     Lesson,
     Module,
     ModuleProgress,
     ModuleRevision,
+    PastCompletion,
     ProgressStatus,
     User,
 )
 from ..models.types import utcnow
-from . import certificates, clock, paging, steps
+from . import certificates, clock, exemptions, paging, steps
 from .columns import Column, Kind, values
 from .paging import Page
 from .scope import Scope
@@ -57,10 +59,19 @@ class Status(StrEnum):
     COMPLETED = "completed"
     OVERDUE = "overdue"
     EXPIRED = "expired"
+    EXEMPT = "exempt"
 
 
 #: (status, label, definition): the legend on the report page, in the order the code decides.
 LEGEND = [
+    (
+        Status.EXEMPT,
+        "Exempt",
+        "A manager exempted the learner from the module, with a reason (shown with the row), "
+        "for good or until an end date; the day after it, the row has its own status again. "
+        "Exempt rows are left out of the completion rates and the overdue count: they count "
+        "neither as assigned nor as completed.",
+    ),
     (
         Status.COMPLETED,
         "Completed",
@@ -149,8 +160,13 @@ class Summary:
 
     @property
     def assigned(self) -> int:
-        """Assigned modules, all learners together."""
-        return sum(self.counts.values())
+        """Assigned modules, all learners together, less the exempt ones (the rates' base)."""
+        return sum(self.counts.values()) - self.exempt
+
+    @property
+    def exempt(self) -> int:
+        """Assigned modules the learner is exempt from (left out of the rates)."""
+        return self.counts.get(Status.EXEMPT, 0)
 
     @property
     def overdue(self) -> int:
@@ -224,9 +240,22 @@ def _status_params(now: datetime, recert_values: tuple[int, ...]) -> dict:
     return {"status_today": today, **since}
 
 
+#: The organisation's date the rule decides on (`_status_params`).
+_TODAY = bindparam("status_today", type_=Date)
+
+
+def _exemption_in_effect():
+    """Outer-join condition: the row's exemption holding today, the same test as the rule's."""
+    return and_(
+        Exemption.user_id == ModuleProgress.user_id,
+        Exemption.module_id == ModuleProgress.module_id,
+        exemptions.in_effect(_TODAY),
+    )
+
+
 @lru_cache(maxsize=64)
 def _status_rule(recert_values: tuple[int, ...]):
-    """THE status rule (see LEGEND): completed, expired, overdue, in progress, not started.
+    """THE status rule (see LEGEND): exempt, completed, expired, overdue, in progress, not started.
 
     Expiry compares completed_at with now minus the interval, one parameter per interval in
     use, so the SQL is the same on SQLite and PostgreSQL (no date arithmetic in SQL). `now`
@@ -245,11 +274,23 @@ def _status_rule(recert_values: tuple[int, ...]):
             for months in recert_values
         ],
     )
+    # An alias of its own: a statement that also joins Exemption must not correlate to it.
+    held = aliased(Exemption, name="exemption_held")
+    exempt = (
+        select(held.id)
+        .where(
+            held.user_id == ModuleProgress.user_id,
+            held.module_id == ModuleProgress.module_id,
+            exemptions.in_effect(_TODAY, held),
+        )
+        .exists()
+    )
     return case(
+        (exempt, literal(Status.EXEMPT.value)),
         (and_(completed_at.is_not(None), still_valid), literal(Status.COMPLETED.value)),
         (completed_at.is_not(None), literal(Status.EXPIRED.value)),
         (
-            ModuleProgress.due_on < bindparam("status_today", type_=Date),
+            ModuleProgress.due_on < _TODAY,
             literal(Status.OVERDUE.value),
         ),
         (
@@ -348,6 +389,30 @@ COLUMNS = [
         sortable=False,
         compute=lambda row: clock.expires_on(row.completed_at, row.recert_months),
     ),
+    # Why an exempt row is exempt, and where an imported completion was done: on the page
+    # under the status, in the files as columns of their own.
+    Column(
+        "exempt_reason",
+        "Exemption reason",
+        sql=lambda status: Exemption.reason,
+        sortable=False,
+        show="with status",
+    ),
+    Column(
+        "exempt_until",
+        "Exempt until",
+        Kind.DATE,
+        sql=lambda status: Exemption.ends_on,
+        sortable=False,
+        show="with status",
+    ),
+    Column(
+        "imported_from",
+        "Completion imported from",
+        sql=lambda status: PastCompletion.source,
+        sortable=False,
+        show="with status",
+    ),
     # Staff details: on the page under the learner's name, in the files after the rest.
     Column(
         "employee_id",
@@ -401,7 +466,9 @@ INPUTS = {
 }
 COMPUTED = any(column.compute is not None for column in COLUMNS)
 #: The columns with a cell of their own on the page.
-PAGE_COLUMNS = [column for column in COLUMNS if column.show not in ("with learner", "files only")]
+PAGE_COLUMNS = [
+    column for column in COLUMNS if column.show not in ("with learner", "with status", "files only")
+]
 SORTS = tuple(column.key for column in COLUMNS if column.sortable)
 #: Sort values of earlier versions, still taken from bookmarks and API clients.
 SORT_ALIASES = {"due": "due_on", "completed": "completed_at"}
@@ -427,6 +494,9 @@ def _rows_statement(scope: Scope, filters: Filters, sort: str, descending: bool,
         .outerjoin(Department, Department.id == User.department_id)
         .join(Module, Module.id == ModuleProgress.module_id)
         .outerjoin(ModuleRevision, ModuleRevision.id == Module.published_revision_id)
+        # At most one each: one current exemption per row, the completion's own import.
+        .outerjoin(Exemption, _exemption_in_effect())
+        .outerjoin(PastCompletion, PastCompletion.id == ModuleProgress.past_completion_id)
     )
     stmt = _assigned(stmt, scope, filters)
     if filters.status is not None:
@@ -556,8 +626,9 @@ def summary_statement(scope: Scope, filters: Filters, now: datetime):
 def summary(scope: Scope, filters: Filters, now: datetime | None = None) -> Summary:
     """Completion rate per module and per department and the count of each status.
 
-    Rates count only what was assigned to each learner; the status filter is not applied
-    (it would make every rate 0 or 100%). One GROUP BY plus two small lookups.
+    Rates count only what was assigned to each learner, less what they are exempt from; the
+    status filter is not applied (it would make every rate 0 or 100%). One GROUP BY plus two
+    small lookups.
     """
     now = now or utcnow()
     grouped = db.session.execute(summary_statement(scope, filters, now))
@@ -569,6 +640,8 @@ def summary(scope: Scope, filters: Filters, now: datetime | None = None) -> Summ
         result.counts[state] = result.counts.get(state, 0) + count
         for bucket, key in ((by_module, module_id), (by_department, department_id)):
             rate = bucket.setdefault(key, Rate(""))
+            if state is Status.EXEMPT:
+                continue  # exempt rows are outside the rates
             rate.assigned += count
             rate.completed += count if state is Status.COMPLETED else 0
     titles = dict(module_titles(list(by_module)))
@@ -650,6 +723,9 @@ class Due:
     due_on: date
     status: Status
     expires_on: date | None
+    #: Set while the learner is exempt: the reason, and the last day (None: for good).
+    exempt_reason: str | None = None
+    exempt_until: date | None = None
 
 
 def assigned_to(user_id: int, now: datetime | None = None) -> dict[int, Due]:
@@ -659,8 +735,10 @@ def assigned_to(user_id: int, now: datetime | None = None) -> dict[int, Due]:
         {"user_id": user_id, **_status_params(now or utcnow(), recert_values)}
     )
     return {
-        module_id: Due(due_on, Status(state), clock.expires_on(completed_at, recert_months))
-        for module_id, due_on, state, completed_at, recert_months in rows
+        module_id: Due(
+            due_on, Status(state), clock.expires_on(completed_at, recert_months), reason, until
+        )
+        for module_id, due_on, state, completed_at, recert_months, reason, until in rows
     }
 
 
@@ -670,13 +748,19 @@ def _assigned_to_statement(recert_values: tuple[int, ...]) -> Prepared:
 
 
 def _assigned_to_select(recert_values: tuple[int, ...]):
-    return select(
-        ModuleProgress.module_id,
-        ModuleProgress.due_on,
-        _status_rule(recert_values),
-        ModuleProgress.completed_at,
-        ModuleProgress.recert_months,
-    ).where(ModuleProgress.user_id == bindparam("user_id"), ModuleProgress.due_on.is_not(None))
+    return (
+        select(
+            ModuleProgress.module_id,
+            ModuleProgress.due_on,
+            _status_rule(recert_values),
+            ModuleProgress.completed_at,
+            ModuleProgress.recert_months,
+            Exemption.reason,
+            Exemption.ends_on,
+        )
+        .outerjoin(Exemption, _exemption_in_effect())
+        .where(ModuleProgress.user_id == bindparam("user_id"), ModuleProgress.due_on.is_not(None))
+    )
 
 
 def reopened_reasons(rows: list[ReportRow]) -> dict[tuple[int, int], str]:
