@@ -13,8 +13,9 @@ from . import config
 from .database import refresh_statistics
 from .extensions import db
 from .models import Role
-from .services import accounts, content_io, curriculum, demo, staff_import
+from .services import accounts, content_io, curriculum, demo, past_completions, staff_import
 from .services import demo_org as generator
+from .services.import_files import ImportFileError
 from .services.refusal import RefusalError
 
 T = TypeVar("T")
@@ -157,32 +158,66 @@ def import_users(file, dry_run, deactivate_missing, deactivate_limit):
     reason) and left out; a file that cannot be imported as a whole changes nothing and
     exits with status 1.
     """
+    _run_import(
+        file,
+        dry_run,
+        lambda name, data: staff_import.preview(
+            staff_import.read_file(name, data),
+            deactivate_missing=deactivate_missing,
+            deactivate_limit_percent=deactivate_limit,
+        ),
+        staff_import.count,
+        lambda plan, name, data: staff_import.store(plan, name, data, None, deactivate_missing),
+        staff_import.apply,
+        "staff import",
+    )
+
+
+@course_cli.command("import-completions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+def import_completions(file, dry_run):
+    """Record completions done outside the app from a file (CSV or XLSX).
+
+    Columns: employee_id or email, module (short name or title), completed_on (YYYY-MM-DD),
+    source, note. Each is shown as "imported" with its source, satisfies the assignment and
+    starts the recertification clock; none yields a certificate. Refused rows are listed
+    (row, column, reason) and left out; a file that cannot be imported as a whole changes
+    nothing and exits with status 1.
+    """
+    _run_import(
+        file,
+        dry_run,
+        lambda name, data: past_completions.preview(past_completions.read_file(name, data)),
+        past_completions.count,
+        lambda plan, name, data: past_completions.store(plan, name, data, None),
+        past_completions.apply,
+        "completions import",
+    )
+
+
+def _run_import(file, dry_run, make_plan, count, keep, apply, what: str) -> None:
+    """Read, preview, list refusals; then (unless a dry run) store and apply the plan."""
     path = Path(file)
     data = path.read_bytes()
     try:
-        table = staff_import.read_file(path.name, data)
-        plan = staff_import.preview(
-            table,
-            deactivate_missing=deactivate_missing,
-            deactivate_limit_percent=deactivate_limit,
-        )
-    except staff_import.ImportFileError as error:
+        plan = make_plan(path.name, data)
+    except ImportFileError as error:
         raise click.ClickException(f"{path.name}: {error}") from None
-    counts = staff_import.count(plan)
     for refusal in plan.refusals:
         click.echo(f"row {refusal['row']}, {refusal['column']}: {refusal['reason']}", err=True)
     if plan.unknown_columns:
         click.echo(f"Columns not imported (unknown): {', '.join(plan.unknown_columns)}", err=True)
-    figures = ", ".join(f"{value} {name}" for name, value in counts.items())
-    if plan.stopped:
+    figures = ", ".join(f"{value} {name}" for name, value in count(plan).items())
+    if getattr(plan, "stopped", None):
         raise click.ClickException(plan.stopped)
     if dry_run:
         click.echo(f"Dry run, nothing changed: {figures}.")
         return
-    record = staff_import.store(plan, path.name, data, None, deactivate_missing)
-    _committed(lambda: staff_import.apply(record, None))
+    record = keep(plan, path.name, data)
+    _committed(lambda: apply(record, None))
     _statistics_refreshed()
-    click.echo(f"Imported as staff import #{record.id}: {figures}.")
+    click.echo(f"Imported as {what} #{record.id}: {figures}.")
 
 
 @course_cli.command("optimize")

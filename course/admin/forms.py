@@ -280,5 +280,15 @@ class StaffImportForm(UploadForm):
     )
 
 
+class CompletionsImportForm(FlaskForm):
+    file = FileField(
+        "Completions file",
+        description="CSV (UTF-8, comma or semicolon) or Excel .xlsx. First row: the column "
+        "names employee_id or email (either identifies the learner), module (its short name "
+        "or title), completed_on (YYYY-MM-DD), source (where it was done), note (optional).",
+        validators=StaffImportForm.file.kwargs["validators"],
+    )
+
+
 class ApplyImportForm(FlaskForm):
     """Only the CSRF token: the plan itself is kept on the server."""

@@ -21,6 +21,7 @@ from ..models import (
     LessonRead,
     Module,
     ModuleRevision,
+    PastCompletion,
     QuizAttempt,
     User,
 )
@@ -37,12 +38,14 @@ class Evidence:
     attempts: list
     submissions: list
     certificates: list
+    #: Completions done outside the app (PastCompletion, module title), newest first.
+    past_completions: list
 
 
 def of_learner(user_id: int) -> Evidence:
-    """Every lesson read, quiz attempt, exercise submission and certificate of one learner.
+    """Every read, quiz attempt, submission, imported completion and certificate of a learner.
 
-    Newest first, with module titles (four queries); attempts only once submitted.
+    Newest first, with module titles (five queries); attempts only once submitted.
     """
     title = title_column().label("module_title")
 
@@ -61,6 +64,7 @@ def of_learner(user_id: int) -> Evidence:
             QuizAttempt, QuizAttempt.submitted_at, QuizAttempt.state == AttemptState.SUBMITTED
         ),
         submissions=rows(ExerciseSubmission, ExerciseSubmission.submitted_at),
+        past_completions=rows(PastCompletion, PastCompletion.completed_at),
         certificates=list(
             db.session.scalars(
                 select(Certificate)
@@ -111,7 +115,8 @@ def iter_rows(
 ) -> Iterator[list]:
     """Raw evidence rows (columns COLUMNS) for the learners in scope.
 
-    Three streamed queries, so memory stays flat however many rows there are.
+    Four streamed queries, so memory stays flat however many rows there are. An imported
+    completion is a row of kind "imported completion" with its source as the item.
     """
 
     def stream(model, *columns, where=()):
@@ -169,6 +174,10 @@ def iter_rows(
                 for n, a in enumerate(answers, start=1)
             ),
         ]
+    for *who, past in stream(PastCompletion, PastCompletion):
+        # Done outside the app: no revision, no score.
+        imported = ("imported completion", f"imported: {past.source}", None, past.completed_at)
+        yield [*who, *imported, None, "yes", past.note, ""]
     for name, email, department, title, sub in stream(ExerciseSubmission, ExerciseSubmission):
         yield [
             name,

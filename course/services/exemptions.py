@@ -113,13 +113,8 @@ def grant(
         previous.lifted_at = utcnow()
         previous.lifted_by_id = actor_id
         db.session.flush()  # one current exemption per learner and module
-    exemption = Exemption(
-        user_id=user_id,
-        module_id=module_id,
-        reason=reason,
-        ends_on=ends_on,
-        granted_by_id=actor_id,
-    )
+    exemption = Exemption(user_id=user_id, module_id=module_id, reason=reason, ends_on=ends_on)
+    exemption.granted_by_id = actor_id
     db.session.add(exemption)
     db.session.flush()
     until = f"until {ends_on.isoformat()}" if ends_on else "without end"

@@ -21,26 +21,20 @@ Accounts made by an import have no password: people sign in through single sign-
 admin sets one.
 """
 
-import csv
-import hashlib
-import io
 import json
 import re
-import secrets
-from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from openpyxl import load_workbook
 from sqlalchemy import delete, insert, select, update
 
 from ..extensions import db
-from ..models import AuditEvent, Department, Role, StaffImport, User, UserRole, UserSession
+from ..models import Department, Role, StaffImport, User, UserRole, UserSession
 from ..models.types import utcnow
-from . import audit, clock, due_dates
-from .refusal import RefusalError
+from . import audit, clock, due_dates, import_files
+from .import_files import ImportFileError, Layout, Table, chunks, event, some
 
 COLUMNS = (
     "employee_id",
@@ -53,188 +47,27 @@ COLUMNS = (
     "active",
 )
 REQUIRED = ("email", "name")
-#: A file of this many data rows or more is refused (split it).
-ROW_LIMIT = 50_000
-MAX_COLUMNS = 50
-MAX_CELL = 1000
+LAYOUT = Layout(COLUMNS, tuple((c,) for c in REQUIRED))
 LIMITS = {"employee_id": 40, "email": 254, "name": 120, "department": 120, "job_title": 120}
 #: What an account created by an import holds instead of a password hash: matches nothing.
 NO_PASSWORD = "!imported: no password set"  # noqa: S105 (matches no password)
-#: Previews not applied within this time must be made again.
-PREVIEW_LIFETIME = timedelta(hours=24)
 IMPORTABLE_ROLES = {Role.LEARNER, Role.TRAINER, Role.MANAGER}
 _IMPORTABLE_NAMES = frozenset(r.value for r in IMPORTABLE_ROLES)
 YES = {"yes", "y", "true", "1", "active"}
 NO = {"no", "n", "false", "0", "inactive"}
-#: Rows per statement when writing (a batch, never a statement per row).
-BATCH = 1000
-
-
-class ImportFileError(RefusalError):
-    """The whole file is refused (nothing changes); the message says why and what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message, "file")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A file's data rows as {column: text}, numbered as a spreadsheet numbers them."""
-
-    columns: list[str]
-    rows: list[tuple[int, dict[str, str]]]
-    unknown_columns: list[str]
 
 
 # 1. Reading the file -------------------------------------------------------------------------
 
 
 def read_file(filename: str, data: bytes) -> Table:
-    """Parse a CSV (UTF-8 with or without BOM; comma or semicolon, sniffed) or XLSX file.
+    """Parse and check a staff file (import_files.read_file), refusing repeated people.
 
     Raises ImportFileError for a file that cannot be imported as a whole.
     """
-    if not data.strip():
-        raise ImportFileError("The file is empty.")
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        cells = _xlsx_cells(data)
-    else:
-        cells = _csv_cells(data)
-    return _table(cells)
-
-
-def _csv_cells(data: bytes) -> Iterator[list[tuple[str, bool]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"The file is not UTF-8 text (line {line} has a byte UTF-8 does not use). "
-            "In Excel choose Save As, then 'CSV UTF-8 (Comma delimited)', and upload that file."
-        ) from None
-    if "\x00" in text:
-        raise ImportFileError("The file holds NUL characters: it is not a CSV text file.")
-    sample = text[:16384]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;").delimiter
-    except csv.Error:
-        header = sample.split("\n", 1)[0]
-        delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            yield [(cell, cell.startswith("=")) for cell in row]
-    except csv.Error as error:
-        raise ImportFileError(
-            f"The CSV file is malformed near line {reader.line_num}: {error}."
-        ) from None
-
-
-def _xlsx_cells(data: bytes) -> Iterator[list[tuple[str, bool]]]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a damaged file)
-        raise ImportFileError(
-            "The file could not be read as an Excel workbook (.xlsx). Save it again from "
-            "Excel, or export it as CSV UTF-8."
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows():
-            yield [_xlsx_value(cell) for cell in row[: MAX_COLUMNS + 1]]
-    finally:
-        book.close()
-
-
-def _xlsx_value(cell) -> tuple[str, bool]:
-    value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) == "f":
-        return str(value), True
-    if value is None:
-        return "", False
-    if isinstance(value, datetime):
-        return value.date().isoformat(), False
-    if isinstance(value, date):
-        return value.isoformat(), False
-    if isinstance(value, bool):
-        return ("yes" if value else "no"), False
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)), False
-    return str(value), False
-
-
-def _normalise_header(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
-
-
-def _table(cells: Iterable[list[tuple[str, bool]]]) -> Table:
-    rows_iter = iter(cells)
-    header = None
-    number = 0
-    for raw in rows_iter:
-        number += 1
-        if any(text.strip() for text, _ in raw):
-            header = raw
-            break
-    if header is None:
-        raise ImportFileError("The file has no rows.")
-    columns = [_normalise_header(text) for text, _ in header]
-    while columns and not columns[-1]:
-        columns.pop()
-    if len(columns) > MAX_COLUMNS:
-        raise ImportFileError(f"The file has more than {MAX_COLUMNS} columns.")
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise ImportFileError(
-            f"The file has no {' and no '.join(missing)} column. Its first row must name the "
-            f"columns; required: {', '.join(REQUIRED)}; optional: "
-            f"{', '.join(c for c in COLUMNS if c not in REQUIRED)}. "
-            f"Found: {', '.join(c or '(empty)' for c in columns) or 'none'}."
-        )
-    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if repeated:
-        raise ImportFileError(f"The column {', '.join(repeated)} appears more than once.")
-    known = [(i, c) for i, c in enumerate(columns) if c in COLUMNS]
-    unknown = [c for c in columns if c and c not in COLUMNS]
-
-    rows: list[tuple[int, dict[str, str]]] = []
-    formulas: list[str] = []
-    too_long: list[str] = []
-    for raw in rows_iter:
-        number += 1
-        if not any(text.strip() for text, _ in raw):
-            continue
-        if len(rows) + 1 >= ROW_LIMIT:
-            raise ImportFileError(
-                f"The file has {ROW_LIMIT:,} data rows or more; one import takes at most "
-                f"{ROW_LIMIT - 1:,}. Split it into smaller files."
-            )
-        values = {}
-        for index, column in known:
-            text, formula = raw[index] if index < len(raw) else ("", False)
-            if formula:
-                formulas.append(f"row {number}, {column}")
-            if len(text) > MAX_CELL:
-                too_long.append(f"row {number}, {column}")
-            values[column] = text.strip()
-        rows.append((number, values))
-    if formulas:
-        raise ImportFileError(
-            "Cells hold formulas, not values ("
-            + _some(formulas)
-            + "). Copy the sheet and paste it as values only, then upload it again."
-        )
-    if too_long:
-        raise ImportFileError(f"Cells longer than {MAX_CELL} characters (" + _some(too_long) + ").")
-    if not rows:
-        raise ImportFileError("The file names its columns but has no data rows.")
-    _refuse_duplicates(rows)
-    return Table([c for _, c in known], rows, unknown)
-
-
-def _some(items: list[str], most: int = 10) -> str:
-    shown = "; ".join(items[:most])
-    return shown + (f"; and {len(items) - most} more" if len(items) > most else "")
+    table = import_files.read_file(filename, data, LAYOUT)
+    _refuse_duplicates(table.rows)
+    return table
 
 
 def _refuse_duplicates(rows: list[tuple[int, dict[str, str]]]) -> None:
@@ -254,7 +87,7 @@ def _refuse_duplicates(rows: list[tuple[int, dict[str, str]]]) -> None:
     if problems:
         raise ImportFileError(
             "Each person may appear once, but the file repeats: "
-            + _some(problems)
+            + some(problems)
             + ". Remove the repeated rows and upload it again."
         )
 
@@ -577,33 +410,15 @@ def _update(number, row, account: _Account, departments, department_name, actor_
 def store(
     plan: Plan, filename: str, data: bytes, actor_id: int | None, deactivate_missing: bool
 ) -> StaffImport:
-    """Keep a previewed plan under a new random token (the caller commits).
-
-    Previews never applied are deleted after PREVIEW_LIFETIME.
-    """
-    db.session.execute(
-        delete(StaffImport).where(
-            StaffImport.applied_at.is_(None), StaffImport.created_at < utcnow() - PREVIEW_LIFETIME
-        )
+    """Keep a previewed plan under a new random token (import_files.store; the caller commits)."""
+    return import_files.store(
+        "staff", plan.to_json(), filename, data, actor_id, deactivate_missing=deactivate_missing
     )
-    record = StaffImport(
-        token=secrets.token_urlsafe(32),
-        filename=(filename or "upload")[-255:],
-        sha256=hashlib.sha256(data).hexdigest(),
-        created_by_id=actor_id,
-        deactivate_missing=deactivate_missing,
-        plan=plan.to_json(),
-    )
-    db.session.add(record)
-    db.session.flush()
-    return record
 
 
 def stored(token: str) -> StaffImport | None:
-    """The stored preview with this token, if there is one."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(StaffImport).where(StaffImport.token == token))
+    """The stored staff preview with this token, if there is one."""
+    return import_files.stored("staff", token)
 
 
 # 3. Applying ---------------------------------------------------------------------------------
@@ -618,10 +433,12 @@ class Outcome:
     deactivated: int
     refused: int
 
-
-def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    def said(self) -> str:
+        """The outcome in words, as the admin page says it."""
+        return (
+            f"{self.created} created, {self.updated} updated, {self.deactivated} deactivated; "
+            f"{self.refused} rows refused (not applied)."
+        )
 
 
 def apply(record: StaffImport, actor_id: int | None) -> Outcome:
@@ -631,15 +448,7 @@ def apply(record: StaffImport, actor_id: int | None) -> Outcome:
     than PREVIEW_LIFETIME, was stopped by the safety stop, or when an account it touches
     changed since the preview. A fixed number of statements per BATCH rows.
     """
-    claimed = db.session.execute(
-        update(StaffImport)
-        .where(StaffImport.id == record.id, StaffImport.applied_at.is_(None))
-        .values(applied_at=utcnow(), applied_by_id=actor_id)
-    ).rowcount
-    if not claimed:
-        raise ImportFileError("This import was applied already.")
-    if record.created_at < utcnow() - PREVIEW_LIFETIME:
-        raise ImportFileError("This preview is more than a day old: upload the file again.")
+    import_files.claim(record, actor_id)
     plan = Plan.from_json(record.plan)
     if plan.stopped:
         raise ImportFileError(plan.stopped)
@@ -650,27 +459,24 @@ def apply(record: StaffImport, actor_id: int | None) -> Outcome:
     created_ids = _create_accounts(plan.creates, department_ids, actor_id, label, events)
     _update_accounts(plan.updates, department_ids, actor_id, label, events)
     gone = [d["user_id"] for d in plan.deactivations]
-    for ids in _chunks(gone):
+    for ids in chunks(gone):
         db.session.execute(
             update(User).where(User.id.in_(ids)).values(active=False),
             execution_options={"synchronize_session": False},
         )
     events += [
-        _event(actor_id, "user.deactivate", d["user_id"], f"{d['email']}: not in the file; {label}")
+        event(actor_id, "user.deactivate", d["user_id"], f"{d['email']}: not in the file; {label}")
         for d in plan.deactivations
     ]
     ended = gone + [u["user_id"] for u in plan.updates if u["after"].get("active") is False]
-    for ids in _chunks(ended):
+    for ids in chunks(ended):
         db.session.execute(delete(UserSession).where(UserSession.user_id.in_(ids)))
-    for batch in _chunks(events):
-        db.session.execute(insert(AuditEvent), batch)
-    audit.record(
+    import_files.audited(
         actor_id,
-        "import.apply",
-        f"import:{record.id}",
-        f"{label}, sha256 {record.sha256[:12]}: {len(plan.creates)} created, "
-        f"{len(plan.updates)} updated, {len(plan.deactivations)} deactivated as missing, "
-        f"{len(plan.refusals)} rows refused",
+        record,
+        events,
+        f"{len(plan.creates)} created, {len(plan.updates)} updated, "
+        f"{len(plan.deactivations)} deactivated as missing, {len(plan.refusals)} rows refused",
     )
     moved = (
         created_ids
@@ -682,22 +488,12 @@ def apply(record: StaffImport, actor_id: int | None) -> Outcome:
         ]
         + gone
     )
-    for ids in _chunks(moved, 5000):
+    for ids in chunks(moved, 5000):
         due_dates.refresh_due(user_ids=ids)
     db.session.expire_all()
     return Outcome(
         len(plan.creates), len(plan.updates), len(plan.deactivations), len(plan.refusals)
     )
-
-
-def _event(actor_id, action: str, user_id: int, summary: str) -> dict:
-    return {
-        "actor_id": actor_id,
-        "action": action,
-        "subject": f"user:{user_id}",
-        "summary": summary,
-        "at": utcnow(),
-    }
 
 
 def _check_unchanged(plan: Plan) -> None:
@@ -709,27 +505,27 @@ def _check_unchanged(plan: Plan) -> None:
     touched = {u["user_id"]: u for u in plan.updates}
     changed: list[str] = []
     ids = list(touched)
-    for chunk in _chunks(ids, 5000):
+    for chunk in chunks(ids, 5000):
         for account in _accounts(chunk):
             state = account.state(departments)
             if any(state[k] != v for k, v in touched[account.id]["before"].items()):
                 changed.append(account.email)
     still_active = {d["user_id"] for d in plan.deactivations}
-    for chunk in _chunks(list(still_active), 5000):
+    for chunk in chunks(list(still_active), 5000):
         found = set(
             db.session.scalars(select(User.id).where(User.id.in_(chunk), User.active.is_(True)))
         )
         changed += [f"account {i}" for i in set(chunk) - found]
     emails = [c["email"] for c in plan.creates]
     employee_ids = [c["employee_id"] for c in plan.creates if c["employee_id"]]
-    for chunk in _chunks(emails, 5000):
+    for chunk in chunks(emails, 5000):
         changed += db.session.scalars(select(User.email).where(User.email.in_(chunk))).all()
-    for chunk in _chunks(employee_ids, 5000):
+    for chunk in chunks(employee_ids, 5000):
         changed += db.session.scalars(select(User.email).where(User.employee_id.in_(chunk))).all()
     # An update taking an email or employee id that another account has now.
     for key in ("email", "employee_id"):
         wanted = {u["after"][key]: u["user_id"] for u in plan.updates if u["after"].get(key)}
-        for chunk in _chunks(list(wanted), 5000):
+        for chunk in chunks(list(wanted), 5000):
             column = User.email if key == "email" else User.employee_id
             for user_id, value in db.session.execute(
                 select(User.id, column).where(column.in_(chunk))
@@ -739,7 +535,7 @@ def _check_unchanged(plan: Plan) -> None:
     if changed:
         raise ImportFileError(
             "Accounts changed since this preview ("
-            + _some(sorted(set(changed)), 5)
+            + some(sorted(set(changed)), 5)
             + "), so it is no longer what you saw. Upload the file again for a new preview."
         )
 
@@ -769,7 +565,7 @@ def _departments_for(plan: Plan, actor_id, label: str) -> dict[str, int]:
 def _create_accounts(creates, department_ids, actor_id, label, events) -> list[int]:
     ids: list[int] = []
     today = clock.today()
-    for batch in _chunks(creates):
+    for batch in chunks(creates):
         rows = [
             {
                 "email": c["email"],
@@ -808,7 +604,7 @@ def _create_accounts(creates, department_ids, actor_id, label, events) -> list[i
             ],
         )
         events += [
-            _event(
+            event(
                 actor_id,
                 "user.create",
                 user_id,
@@ -848,11 +644,11 @@ def _update_accounts(updates, department_ids, actor_id, label, events) -> None:
             f"{key.replace('_', ' ')} {shown_value(change['before'][key])} to {shown_value(value)}"
             for key, value in change["after"].items()
         )
-        events.append(_event(actor_id, "user.update", change["user_id"], f"{summary}; {label}"))
+        events.append(event(actor_id, "user.update", change["user_id"], f"{summary}; {label}"))
     for rows in by_keys.values():
-        for batch in _chunks(rows):
+        for batch in chunks(rows):
             db.session.execute(update(User), batch)
-    for batch in _chunks(role_changes):
+    for batch in chunks(role_changes):
         ids = [user_id for user_id, _ in batch]
         db.session.execute(delete(UserRole).where(UserRole.user_id.in_(ids)))
         db.session.execute(

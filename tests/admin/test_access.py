@@ -9,7 +9,16 @@ from tests_images import png_bytes
 
 from course.extensions import db
 from course.models import Department, Module, OutboxMessage, Role
-from course.services import clock, content_io, credit, curriculum, mail, policies, staff_import
+from course.services import (
+    clock,
+    content_io,
+    credit,
+    curriculum,
+    mail,
+    past_completions,
+    policies,
+    staff_import,
+)
 
 RULES = rules_of("admin")
 ENDPOINTS = endpoints_of("admin")
@@ -33,6 +42,13 @@ def target(make_user):
     data = b"email,name\nnew@example.org,New Person\n"
     plan = staff_import.preview(staff_import.read_file("staff.csv", data))
     preview = staff_import.store(plan, "staff.csv", data, None, False)
+    past = b"email,module,completed_on,source\nlee@example.org,share-information,2026-01-02,LMS\n"
+    completions = past_completions.store(
+        past_completions.preview(past_completions.read_file("past.csv", past)),
+        "past.csv",
+        past,
+        None,
+    )
     db.session.commit()
     return {
         "user_id": learner.id,
@@ -40,6 +56,7 @@ def target(make_user):
         "message_id": message_id,
         "policy_id": policy.id,
         "token": preview.token,
+        "import_token": completions.token,
         "module_id": module_id,
     }
 

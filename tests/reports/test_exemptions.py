@@ -204,7 +204,7 @@ def test_the_form_keeps_what_was_typed_and_shows_errors_next_to_fields(ward, cli
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "The end date must be today" in text
-    assert re.search(r"<textarea[^>]*>\s*Leave</textarea>", text), text[text.find("<form"):][:1500]
+    assert re.search(r"<textarea[^>]*>\s*Leave</textarea>", text), text[text.find("<form") :][:1500]
     assert db.session.scalar(select(func.count(Exemption.id))) == 0
 
 
