@@ -6,9 +6,8 @@ Create Date: 2026-11-29 17:11:48.092828
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b9ee942f371a"
