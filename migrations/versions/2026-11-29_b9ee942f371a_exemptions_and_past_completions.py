@@ -1,7 +1,7 @@
 """exemptions and past completions
 
 Revision ID: b9ee942f371a
-Revises: 3c8d06e2e152
+Revises: c228a0b35760
 Create Date: 2026-11-29 17:11:48.092828
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b9ee942f371a"
-down_revision = "3c8d06e2e152"
+down_revision = "c228a0b35760"
 branch_labels = None
 depends_on = None
 
