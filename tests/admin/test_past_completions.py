@@ -66,7 +66,7 @@ def _run(text: str, actor_id=None):
 
 
 def _row(email):
-    rows = reports.iter_rows(ALL, reports.Filters())
+    rows = list(reports.iter_rows(ALL, reports.Filters()))  # to the end: the cursor closes
     return next(r for r in rows if r.email == email)
 
 
