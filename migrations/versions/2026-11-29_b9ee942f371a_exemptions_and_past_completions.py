@@ -1,7 +1,7 @@
 """exemptions and past completions
 
 Revision ID: b9ee942f371a
-Revises: c228a0b35760
+Revises: d2abbb415eca
 Create Date: 2026-11-29 17:11:48.092828
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b9ee942f371a"
-down_revision = "c228a0b35760"
+down_revision = "d2abbb415eca"
 branch_labels = None
 depends_on = None
 
