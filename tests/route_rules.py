@@ -47,3 +47,21 @@ POLICY_PAGES = {
     ("/policies/<int:policy_id>/versions/<int:number>", "GET"),
     ("/policies/signatures/<int:signature_id>.pdf", "GET"),
 }
+
+#: The exemption pages of the report (reports blueprint): a manager for learners of their
+#: departments and admins for everyone; other managers get 404, learners and trainers 403
+#: (tests/reports/test_exemptions.py checks each one per role, and that none is missing).
+EXEMPTION_PAGES = {
+    ("/reports/exemptions/<int:user_id>/<int:module_id>", "GET"),
+    ("/reports/exemptions/<int:user_id>/<int:module_id>", "POST"),
+    ("/reports/exemptions/<int:user_id>/<int:module_id>/lift", "POST"),
+}
+
+#: The past-completions import (admin blueprint): admins only, like every admin route
+#: (tests/admin/test_access.py; its target names `import_token`).
+COMPLETIONS_IMPORT_PAGES = {
+    ("/admin/completions/import", "GET"),
+    ("/admin/completions/import", "POST"),
+    ("/admin/completions/import/<import_token>", "GET"),
+    ("/admin/completions/import/<import_token>", "POST"),
+}

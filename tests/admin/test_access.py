@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from route_rules import URL_MAP, concrete, endpoints_of, rules_of
+from route_rules import COMPLETIONS_IMPORT_PAGES, URL_MAP, concrete, endpoints_of, rules_of
 from sqlalchemy import select
 from tests_images import png_bytes
 
@@ -66,6 +66,12 @@ def test_the_admin_area_has_its_routes():
                  "create_department", "edit_department", "delete_department"):  # fmt: skip
         assert f"admin.{name}" in ENDPOINTS
     assert len(RULES) >= 10
+
+
+def test_the_completions_import_routes_are_listed():
+    assert {(r, m) for r, m in RULES if r.startswith("/admin/completions/")} == (
+        COMPLETIONS_IMPORT_PAGES
+    )
 
 
 def test_there_is_no_way_to_delete_an_account():

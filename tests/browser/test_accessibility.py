@@ -25,6 +25,7 @@ from course.services import (
     catalog,
     clock,
     mail,
+    past_completions,
     policies,
     practice,
     progress,
@@ -105,6 +106,7 @@ ARGUMENT_SAMPLES = {
     "department_id": "department_id",
     "part": "part",
     "token": "import_token",
+    "import_token": "completions_token",
     "assignment_id": "assignment_id",
     "rule_id": "rule_id",
     "policy_id": "policy_id",
@@ -191,6 +193,17 @@ def samples(live_server):
         ).encode()
         plan = staff_import.preview(staff_import.read_file("staff.csv", staff))
         preview = staff_import.store(plan, "staff.csv", staff, user_id, False)
+        past = (
+            "email,module,completed_on,source,note\n"
+            f"{email},{opened.slug},2026-01-05,Classroom course,Signed register\n"
+            f"nobody@example.org,{opened.slug},2026-01-05,Classroom course,\n"
+        ).encode()
+        completions = past_completions.store(
+            past_completions.preview(past_completions.read_file("past.csv", past)),
+            "past.csv",
+            past,
+            user_id,
+        )
         policy = policies.create(
             user_id, "Access policy", "## Rules\n\n- Be kind.\n", clock.today(), ""
         )
@@ -215,6 +228,7 @@ def samples(live_server):
             "unsubscribe_token": mail.unsubscribe_token(user_id, "certificate"),
             "part": "lessons",
             "import_token": preview.token,
+            "completions_token": completions.token,
             "assignment_id": made[0].id,
             "rule_id": rule.id,
             "policy_id": policy.id,

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from route_rules import EXEMPTION_PAGES, concrete, rules_of
 from sqlalchemy import func, select
 
 from course.extensions import db
@@ -205,6 +206,24 @@ def test_the_form_keeps_what_was_typed_and_shows_errors_next_to_fields(ward, cli
     text = response.get_data(as_text=True)
     assert "The end date must be today" in text
     assert re.search(r"<textarea[^>]*>\s*Leave</textarea>", text), text[text.find("<form") :][:1500]
+    assert db.session.scalar(select(func.count(Exemption.id))) == 0
+
+
+def test_every_exemption_route_is_listed_and_checked_per_role(ward, client, auth, make_user):
+    listed = {(r, m) for r, m in rules_of("reports") if "/exemptions/" in r}
+    assert listed == EXEMPTION_PAGES
+    assign(ward["manager"])
+    values = {"user_id": ward["learner"].id, "module_id": module().id}
+    expected = [(None, 302), (Role.LEARNER, 403), (Role.TRAINER, 403), ("other", 404)]
+    for who, status in expected:
+        if who == "other":
+            auth.sign_in(ward["other_manager"])
+        elif who is not None:
+            auth.sign_in(make_user(roles={who}))
+        for rule, method in sorted(EXEMPTION_PAGES):
+            response = client.open(concrete(rule, values), method=method, data={"reason": "x"})
+            assert response.status_code == status, (who, rule, method)
+        auth.sign_out()
     assert db.session.scalar(select(func.count(Exemption.id))) == 0
 
 
