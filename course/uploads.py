@@ -16,6 +16,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
+from .auth.sessions import enforce_idle_limit
+from .errors import render_error
+
 #: Room for the other fields and the multipart framing around a file at its field's limit.
 FORM_ROOM = 64 * 1024
 
@@ -73,9 +76,6 @@ def register_uploads(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def upload_too_large(error):
-        from .auth.sessions import enforce_idle_limit
-        from .errors import render_error
-
         setting = _upload_setting()
         if setting is None:
             return render_error(413)

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import Module, Policy, User
 from ..models.types import utcnow
 from ..services import accounts, policies, policy_signing, sso
+from ..sso import oidc, saml
 
 #: The pending signature in the session (a dict of plain values).
 PENDING = "_policy_pending_signature"
@@ -30,12 +31,9 @@ RETRY = "_policy_signing_retry"
 def provider_for(user: User) -> str | None:
     """How this person confirms a signature by single sign-on: "oidc" or "saml"; None when
     they have a password to confirm with, or no single sign-on is configured."""
-    from ..sso import saml
-    from ..sso.routes import oidc_configured
-
     if accounts.may_use_password(user):
         return None
-    if oidc_configured():
+    if oidc.configured():
         return "oidc"
     if saml.configured():
         return "saml"
@@ -44,8 +42,6 @@ def provider_for(user: User) -> str | None:
 
 def begin(user: User, policy: Policy, text_hash: str, typed_name: str, module: Module | None):
     """Keep the pending signature; returns a page that takes the browser to the provider."""
-    from ..sso import routes as sso_routes
-
     provider = provider_for(user)
     pending = {
         "user_id": user.id,
@@ -58,9 +54,12 @@ def begin(user: User, policy: Policy, text_hash: str, typed_name: str, module: M
         "module": module.slug if module else None,
     }
     if provider == "oidc":
-        location, pending["state"] = sso_routes.oidc_reauth_redirect()
+        location, pending["state"] = oidc.reauth_redirect()
     else:
-        location, pending["request_id"] = sso_routes.saml_reauth_redirect()
+        # ForceAuthn="true": the provider asks the person again; its answer must respond to
+        # this request id (kept by saml.start, committed here).
+        pending["request_id"], location = saml.start("", force_authn=True)
+        db.session.commit()
     session[PENDING] = pending
     # A page that moves on by itself, not a redirect: the signing form's own navigation may
     # only end on this site (CSP form-action 'self'), and Chromium applies that to redirects.

@@ -6,10 +6,7 @@ Every refusal, from the provider or from a check, shows one clear page (400) and
 audit line; none is a 500.
 """
 
-from urllib.parse import parse_qs, urlsplit
-
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import abort, current_app, redirect, render_template, request, session
 from joserfc.errors import JoseError
 from requests import RequestException
@@ -22,36 +19,13 @@ from ..extensions import csrf, db
 from ..policies import reauth
 from ..security import external_url
 from ..services import sso
-from . import bp, saml
+from . import bp, oidc, saml
 
-PROVIDER = "oidc"
 #: Where to go after signing in, kept across the trip to the provider.
 NEXT = "_sso_next"
 
 
-def oidc_configured() -> bool:
-    config = current_app.config
-    return bool(config["OIDC_DISCOVERY_URL"] and config["OIDC_CLIENT_ID"])
-
-
-def _client():
-    """The app's OpenID Connect client, registered once per app and setting values."""
-    config = current_app.config
-    key = (config["OIDC_DISCOVERY_URL"], config["OIDC_CLIENT_ID"], config["OIDC_CLIENT_SECRET"])
-    clients = current_app.extensions.setdefault("sso_oidc_clients", {})
-    if key not in clients:
-        oauth = OAuth(current_app._get_current_object())
-        clients[key] = oauth.register(
-            PROVIDER,
-            client_id=config["OIDC_CLIENT_ID"],
-            client_secret=config["OIDC_CLIENT_SECRET"],
-            server_metadata_url=config["OIDC_DISCOVERY_URL"],
-            client_kwargs={"scope": config["OIDC_SCOPES"], "code_challenge_method": "S256"},
-        )
-    return clients[key]
-
-
-def _refused(reason: str, status: int = 400, provider: str = PROVIDER):
+def _refused(reason: str, status: int = 400, provider: str = oidc.PROVIDER):
     sso.refused(provider, reason, request.remote_addr or "unknown")
     db.session.commit()
     page = render_template(
@@ -64,34 +38,14 @@ def _refused(reason: str, status: int = 400, provider: str = PROVIDER):
 def oidc_start():
     """Send the browser to the provider: Authlib makes the state, the nonce and the PKCE
     verifier and keeps them in this browser's (signed) session."""
-    if not oidc_configured():
+    if not oidc.configured():
         abort(404)
     target = request.args.get("next", "")
     session[NEXT] = target if is_safe_url(target) else ""
     try:
-        return _client().authorize_redirect(external_url("sso.oidc_callback"))
+        return oidc.client().authorize_redirect(external_url("sso.oidc_callback"))
     except (OAuthError, RequestException, ValueError) as error:
         return _refused(f"The identity provider could not be reached: {error}", 502)
-
-
-def oidc_reauth_redirect() -> tuple[str, str]:
-    """A forced sign-in at the provider, to confirm a signature (course/policies/reauth.py):
-    `prompt=login` and `max_age=0` make it ask the person again whatever session it holds,
-    and its ID token then carries `auth_time`. Returns (the provider's URL, the state that
-    binds its answer to this trip)."""
-    response = _client().authorize_redirect(
-        external_url("sso.oidc_callback"), prompt="login", max_age=0
-    )
-    location = response.headers["Location"]
-    return location, parse_qs(urlsplit(location).query)["state"][0]
-
-
-def saml_reauth_redirect() -> tuple[str, str]:
-    """A forced sign-in (ForceAuthn="true") at the SAML provider, to confirm a signature.
-    Returns (the provider's URL, the request id its answer must respond to)."""
-    request_id, location = saml.start("", force_authn=True)
-    db.session.commit()
-    return location, request_id
 
 
 @bp.get("/oidc/callback")
@@ -100,26 +54,26 @@ def oidc_callback():
     """The provider's answer: the code is exchanged (with the PKCE verifier), the ID token
     verified, then the person signed in (or, for a trip that confirms a signature, the
     signature completed: course/policies/reauth.py)."""
-    if not oidc_configured():
+    if not oidc.configured():
         abort(404)
-    signing = reauth.pending_for(PROVIDER, request.args.get("state"))
+    signing = reauth.pending_for(oidc.PROVIDER, request.args.get("state"))
     if error := request.args.get("error"):
         description = request.args.get("error_description", "")[:300]
         if signing:
             session.pop(reauth.PENDING, None)
         return _refused(f"The identity provider refused the sign-in: {error} {description}")
     try:
-        token = _client().authorize_access_token()
+        token = oidc.client().authorize_access_token()
     except (OAuthError, JoseError, RequestException, ValueError, KeyError) as error:
         return _refused(f"The answer failed its checks: {type(error).__name__}: {error}")
     claims = token.get("userinfo")
     if not claims:
         return _refused("The answer carried no ID token.")
     if signing:
-        return reauth.finish(PROVIDER, dict(claims), reauth.moment(claims.get("auth_time")))
+        return reauth.finish(oidc.PROVIDER, dict(claims), reauth.moment(claims.get("auth_time")))
     rules = sso.mapping()
     try:
-        user = sso.sign_in(sso.identity(dict(claims), rules), PROVIDER, rules)
+        user = sso.sign_in(sso.identity(dict(claims), rules), oidc.PROVIDER, rules)
     except sso.SsoError as error:
         db.session.rollback()
         return _refused(str(error), 403)
@@ -185,4 +139,4 @@ def saml_acs():
 
 @bp.app_context_processor
 def _sso_on_pages():
-    return {"sso_enabled": oidc_configured, "saml_enabled": saml.configured}
+    return {"sso_enabled": oidc.configured, "saml_enabled": saml.configured}
