@@ -106,3 +106,32 @@ def test_the_periodic_commands_analyze_a_database_built_without_statistics(tmp_p
         plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
     assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
     assert "SCAN user USING INDEX ix_user_name" in plan, plan
+
+
+#: sqlite_stat1 of `bench/report.py --learners 50000` after `refresh_statistics` (ANALYZE under
+#: analysis_limit): with them, SQLite 3.40 read the page by module and sorted every row, unless
+#: the module join is kept off module_progress's module index.
+STATISTICS_AT_50000 = [
+    ("module_progress", "ix_module_progress_report", "186517 10 1 1 1 1 1 1"),
+    ("module_progress", "ix_module_progress_module", "615600 1001 1001"),
+    ("module_progress", "sqlite_autoindex_module_progress_1", "614754 10 1"),
+    ("user", "ix_user_job_title", "53360 1001"),
+    ("user", "ix_user_name", "47436 1 1"),
+    ("user", "ix_user_department_id", "57472 1001"),
+    ("user", "sqlite_autoindex_user_2", "53360 1001"),
+    ("user", "sqlite_autoindex_user_1", "42680 1"),
+]
+
+
+def test_report_first_page_walks_the_name_index_with_the_statistics_of_50000(built):
+    app, path, manager = built
+    sql, params = _report_page_statement(app, manager)
+    with sqlite3.connect(path) as connection:
+        for table, index, stat in STATISTICS_AT_50000:
+            connection.execute("DELETE FROM sqlite_stat1 WHERE tbl = ? AND idx = ?", (table, index))
+            connection.execute("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", (table, index, stat))
+        connection.commit()
+    with sqlite3.connect(path) as connection:  # a new connection reads the statistics
+        plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+    assert "SCAN user USING INDEX ix_user_name" in plan, plan

@@ -87,10 +87,14 @@ def column_writer(column: Column) -> Callable[[Sequence], Sequence]:
     if column.kind is Kind.MOMENT:
         zone = clock.organisation_zone()
 
+        utc = zone.key in ("UTC", "Etc/UTC")
+
         def moment_cell(value):
-            if value.__class__ is not datetime:
+            if value.__class__ is not datetime or value.tzinfo is not None or value.year < 1000:
                 return cell(column.text(value))
-            return clock.in_zone(value, zone).strftime("%Y-%m-%dT%H:%M:%S")
+            local = value if utc else clock.in_zone(value, zone)
+            # isoformat is strftime("%Y-%m-%dT%H:%M:%S") for years from 1000, twice as fast.
+            return local.replace(tzinfo=None).isoformat(timespec="seconds")
 
         def moments(values):
             return [None if value is None else moment_cell(value) for value in values]
