@@ -180,7 +180,15 @@ def refresh(user_id: int, module: Module, last_lesson_key: str | None = None) ->
     if last_lesson_key:
         row.last_lesson_key = last_lesson_key
     completed_at = None
-    if row.status is ProgressStatus.COMPLETED and row.completed_at is not None:
+    if (
+        row.past_completion_id is not None
+        and found.complete_at is not None
+        and found.complete_at > row.completed_at
+    ):
+        # Done here after an imported completion: the app's own completion, with its
+        # certificate, takes over (the imported record stays as evidence).
+        completed_at = found.complete_at
+    elif row.status is ProgressStatus.COMPLETED and row.completed_at is not None:
         completed_at = certificates.renewed_completion(user_id, module, row.completed_at)
     elif found.complete_at is not None:
         completed_at = found.complete_at

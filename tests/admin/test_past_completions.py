@@ -104,6 +104,26 @@ def test_an_imported_completion_completes_with_its_date_and_source_and_no_certif
     assert db.session.scalar(select(PastCompletion.note)) == "Signed register"
 
 
+def test_completing_in_the_app_after_an_import_earns_the_certificate(people):
+    """The imported record stays; the learner's own later completion is the app's, with its
+    certificate and score, and the recertification clock starts from it."""
+    day = clock.today() - timedelta(days=40)
+    _, record = _run(HEADER + f"E1,,{SLUG},{day},Classroom course 2026,\n")
+    past_completions.apply(record, None)
+    db.session.commit()
+    complete(people["rita"].id, SLUG)
+    db.session.commit()
+    row = _row("rita@example.org")
+    assert row.status is reports.Status.COMPLETED
+    assert row.imported_from is None
+    assert clock.local_date(row.completed_at) == clock.today()
+    assert row.score is not None
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate is not None
+    assert certificate.user_id == people["rita"].id
+    assert db.session.scalar(select(func.count(PastCompletion.id))) == 1
+
+
 def test_an_old_import_expires_and_the_report_says_so(people):
     day = clock.today() - timedelta(days=400)
     _, record = _run(HEADER + f",rita@example.org,{SLUG},{day},Old LMS,\n")
@@ -185,17 +205,6 @@ def test_a_completion_of_the_learners_own_that_is_newer_is_never_overwritten(peo
     assert row.completed_at == own
     assert row.imported_from is None
     assert db.session.scalar(select(func.count(PastCompletion.id))) == 1
-
-
-def test_the_learners_later_work_keeps_the_imported_completion(people):
-    _, record = _run(HEADER + f"E1,,{SLUG},{clock.today() - timedelta(days=30)},LMS,\n")
-    past_completions.apply(record, None)
-    db.session.commit()
-    complete(people["rita"].id, SLUG)
-    db.session.commit()
-    row = _row("rita@example.org")
-    assert row.imported_from == "LMS"
-    assert row.completed_at == clock.start_of_day(clock.today() - timedelta(days=30))
 
 
 def test_apply_does_exactly_the_preview_once_and_refuses_when_things_changed(people):
