@@ -34,11 +34,13 @@ def _token_user() -> User:
     return user
 
 
-def _listing(endpoint: str, form, page: paging.Page, items: list) -> dict:
+def _listing(form, page: paging.Page, items: list) -> dict:
     """One page as the API writes every list: counts, links to the pages around, items."""
 
     def link(number):
-        return external_url(endpoint, **form.query_args(page=number, per_page=page.per_page))
+        return external_url(
+            request.endpoint, **form.query_args(page=number, per_page=page.per_page)
+        )
 
     return {
         "page": page.page,
@@ -51,54 +53,52 @@ def _listing(endpoint: str, form, page: paging.Page, items: list) -> dict:
     }
 
 
-@bp.get("/report")
-@writes_on_get  # notes the token's last use
-def get_report():
-    """The completion report as JSON: the same rows, statuses and filters as the page."""
+def _report_page(form_class, rows_page, per_page: int, item):
+    """A report as JSON, as its page shows it: the token owner's scope, the form's filters,
+    sort and paging (`rows_page(scope, filters, sort, descending, page, per_page)`), each row
+    as `item(row)`; refusals as JSON errors (401 token, 400 parameters, 404 page)."""
     try:
         user = _token_user()
     except tokens.TokenError as error:
         return _error(401, str(error))
     scope = scope_for(user)
-    form = ApiReportForm(request.args, scope)
+    form = form_class(request.args, scope)
     if not form.validate():
         return _error(400, "Some parameters are not valid.", fields=form.errors)
-    per_page = form.per_page.data or reports.PER_PAGE
     sort, descending = form.sort.data or "learner", form.order.data == "desc"
     try:
-        page = reports.page(scope, form.filters(), sort, descending, form.page.data or 1, per_page)
+        page = rows_page(
+            scope,
+            form.filters(),
+            sort,
+            descending,
+            form.page.data or 1,
+            form.per_page.data or per_page,
+        )
     except paging.PageOutOfRangeError as error:
         return _error(404, str(error))
-    items = [
-        {
-            "learner_id": r.learner_id,
-            "module_id": r.module_id,
-            **{c.key: c.json(getattr(r, c.key)) for c in reports.COLUMNS},
-        }
-        for r in page.rows
-    ]
-    return jsonify(_listing("api.get_report", form, page, items))
+    return jsonify(_listing(form, page, [item(row) for row in page.rows]))
+
+
+def _report_item(row) -> dict:
+    return {
+        "learner_id": row.learner_id,
+        "module_id": row.module_id,
+        **{c.key: c.json(getattr(row, c.key)) for c in reports.COLUMNS},
+    }
+
+
+@bp.get("/report")
+@writes_on_get  # notes the token's last use
+def get_report():
+    """The completion report as JSON: the same rows, statuses and filters as the page."""
+    return _report_page(ApiReportForm, reports.page, reports.PER_PAGE, _report_item)
 
 
 @bp.get("/policies")
 @writes_on_get  # notes the token's last use
 def get_policy_report():
     """The policy report as JSON: the rows, statuses, signatures and filters of its page."""
-    try:
-        user = _token_user()
-    except tokens.TokenError as error:
-        return _error(401, str(error))
-    scope = scope_for(user)
-    form = ApiPolicyReportForm(request.args, scope)
-    if not form.validate():
-        return _error(400, "Some parameters are not valid.", fields=form.errors)
-    per_page = form.per_page.data or policy_status.PER_PAGE
-    sort, descending = form.sort.data or "learner", form.order.data == "desc"
-    try:
-        page = policy_status.page(
-            scope, form.filters(), sort, descending, form.page.data or 1, per_page
-        )
-    except paging.PageOutOfRangeError as error:
-        return _error(404, str(error))
-    items = [policy_status.api_item(row) for row in page.rows]
-    return jsonify(_listing("api.get_policy_report", form, page, items))
+    return _report_page(
+        ApiPolicyReportForm, policy_status.page, policy_status.PER_PAGE, policy_status.api_item
+    )

@@ -25,7 +25,7 @@ from ..models import (
 from ..models.types import utcnow
 from . import audit, clock, due_dates
 from .accounts import normalise_job_title
-from .assignments import AssignmentError
+from .assignments import AssignmentError, recert_change
 from .scope import Scope
 
 #: A rule's due date: 0 (the day it starts applying) to this many days after.
@@ -172,10 +172,7 @@ def change(
         changes.append(f"due {rule.due_days} to {due_days} days after hire or joining")
         rule.due_days = due_days
     if recert_months != rule.recert_months:
-        changes.append(
-            f"recertify every {rule.recert_months or 'never'} to {recert_months or 'never'}"
-            + (" months" if recert_months else "")
-        )
+        changes.append(recert_change(rule.recert_months, recert_months))
         rule.recert_months = recert_months
     if changes:
         db.session.flush()

@@ -258,10 +258,7 @@ def change(
         changes.append(f"due {row.due_on.isoformat()} to {due_on.isoformat()}")
         row.due_on = due_on
     if recert_months != row.recert_months:
-        changes.append(
-            f"recertify every {row.recert_months or 'never'} to {recert_months or 'never'}"
-            + (" months" if recert_months else "")
-        )
+        changes.append(recert_change(row.recert_months, recert_months))
         row.recert_months = recert_months
     if changes:
         db.session.flush()
@@ -297,3 +294,10 @@ def withdraw(actor_id: int, scope: Scope, assignment_id: int) -> str:
         due_dates.refresh_due(user_ids=[user_id])
     audit.record(actor_id, "assignment.withdraw", f"assignment:{assignment_id}", described)
     return described
+
+
+def recert_change(before: int | None, after: int | None) -> str:
+    """A change of recertification interval (months, None for never) in the audit's words."""
+    return f"recertify every {before or 'never'} to {after or 'never'}" + (
+        " months" if after else ""
+    )

@@ -179,18 +179,30 @@ def _policy_context(message: OutboxMessage, context: dict) -> dict:
     }
 
 
-def _policy_assigned_context(message: OutboxMessage, context: dict) -> dict:
+def _asked_policy(message: OutboxMessage) -> tuple[Policy, int | None]:
+    """The policy a message is about, and the version of the person's signature that counts.
+
+    (policy, version number, or None when no signature of theirs counts); raises mail.Skip
+    when the policy is gone.
+    """
     params = message.params or {}
     policy = _get(Policy, params.get("policy_id")) if params.get("policy_id") else None
     if policy is None or policy.current is None:
         raise mail.Skip("The policy no longer exists.")
     signed = db.session.scalar(
-        select(PolicySignature.version_number).where(
+        select(PolicySignature.version_number)
+        .where(
             PolicySignature.user_id == message.user_id,
             PolicySignature.policy_id == policy.id,
             PolicySignature.version_number >= policy.resign_since,
         )
+        .limit(1)
     )
+    return policy, signed
+
+
+def _policy_assigned_context(message: OutboxMessage, context: dict) -> dict:
+    policy, signed = _asked_policy(message)
     return {
         "policy": policy,
         "title": policy.title,
@@ -202,16 +214,7 @@ def _policy_assigned_context(message: OutboxMessage, context: dict) -> dict:
 
 def _policy_reminder_context(message: OutboxMessage, context: dict) -> dict:
     params = message.params or {}
-    policy = _get(Policy, params.get("policy_id")) if params.get("policy_id") else None
-    if policy is None or policy.current is None:
-        raise mail.Skip("The policy no longer exists.")
-    signed = db.session.scalar(
-        select(PolicySignature.id).where(
-            PolicySignature.user_id == message.user_id,
-            PolicySignature.policy_id == policy.id,
-            PolicySignature.version_number >= policy.resign_since,
-        )
-    )
+    policy, signed = _asked_policy(message)
     if signed is not None:
         raise mail.Skip("Signed before the reminder went.")
     day = date.fromisoformat(params.get("day") or clock.today().isoformat())
