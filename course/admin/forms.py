@@ -280,7 +280,7 @@ class StaffImportForm(UploadForm):
     )
 
 
-class CompletionsImportForm(FlaskForm):
+class CompletionsImportForm(UploadForm):
     file = FileField(
         "Completions file",
         description="CSV (UTF-8, comma or semicolon) or Excel .xlsx. First row: the column "

@@ -82,6 +82,21 @@ def test_a_staff_file_past_the_request_limit_gets_the_form_back(app, client, sig
     assert "Staff file" in response.get_data(as_text=True)
 
 
+def test_a_completions_file_over_its_limit_is_refused_next_to_the_field(
+    app, client, signed_in_admin
+):
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    response = _post(client, "/admin/completions/import", "file", 5000, "past.csv")
+    assert response.status_code == 422
+    assert "The file is 5 KB; at most 1 KB." in _error(response, "file")
+    app.config["UPLOAD_REQUEST_MAX_BYTES"] = 0
+    response = _post(client, "/admin/completions/import", "file", 300_000, "past.csv")
+    assert response.status_code == 413
+    assert "at most 1 KB" in _error(response, "file")
+    assert "Completions file" in response.get_data(as_text=True)
+    assert _count(StaffImport) == 0
+
+
 def test_with_csrf_on_a_staff_file_over_the_app_wide_limit_is_read(app, client, signed_in_admin):
     """The CSRF check reads the form before the view: the upload's own limit must hold there
     too, so a 3 MB staff file (under IMPORT_MAX_BYTES) is read, not refused at 2 MB."""
@@ -136,6 +151,7 @@ def test_every_page_posting_a_file_accepts_uploads(app):
     assert marked == {
         "admin.edit_organisation",
         "admin.upload_import",
+        "admin.upload_completions_import",
         "author.import_module",
         "author.import_gift",
     }
