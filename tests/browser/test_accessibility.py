@@ -208,6 +208,12 @@ def samples(live_server):
             user_id, "Access policy", "## Rules\n\n- Be kind.\n", clock.today(), ""
         )
         policies.publish(user_id, policy)
+        # Asked of the sample person, so My policies has its table.
+        sampled = db.session.get(User, user_id)
+        policies.assign(
+            user_id, scope_for(sampled), [policy.id], clock.today() + timedelta(days=14),
+            user_ids=[user_id],
+        )  # fmt: skip
         db.session.commit()
         code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == user_id))
         values = {
@@ -385,3 +391,23 @@ def test_no_horizontal_scrolling_at_375px(page, target, live_server, samples):
         f"{page.url} scrolls sideways at 375 px: {widths['scroll']} > {widths['client']}; "
         f"too wide: {widths['wide']}"
     )
+
+
+#: Pages whose tables become a card per row on a phone: nothing of them is cut off at 375 px.
+STACKED = [p for p in PAGES if p.id in ("my-policies", "/reports/learners/<int:user_id>")]
+
+
+@pytest.mark.parametrize("target", STACKED, ids=[p.id for p in STACKED])
+def test_stacked_tables_fit_a_phone(page, target, live_server, samples):
+    open_target(page, target, live_server, samples, width=375)
+    cut = page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('table td, table th')]
+                .filter(cell => cell.getClientRects().length)
+                .filter(cell => cell.getBoundingClientRect().right > width + 1)
+                .map(cell => cell.textContent.trim().slice(0, 30));
+        }"""
+    )
+    assert page.locator("table").count() > 0
+    assert not cut, f"{page.url} at 375 px cuts off table cells: {cut[:5]}"
