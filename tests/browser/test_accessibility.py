@@ -394,7 +394,11 @@ def test_no_horizontal_scrolling_at_375px(page, target, live_server, samples):
 
 
 #: Pages whose tables become a card per row on a phone: nothing of them is cut off at 375 px.
-STACKED = [p for p in PAGES if p.id in ("my-policies", "/reports/learners/<int:user_id>")]
+STACKED = [
+    p
+    for p in PAGES
+    if p.id in ("my-policies", "/reports/learners/<int:user_id>", "/admin/organisation")
+]
 
 
 @pytest.mark.parametrize("target", STACKED, ids=[p.id for p in STACKED])
