@@ -40,7 +40,7 @@ def test_member_counts_in_one_statement(make_user, count_queries):
 def test_the_page_lists_counts_and_adds_a_department(client, signed_in_admin, make_user):
     make_user(department="Ward A")
     page = client.get("/admin/departments").get_data(as_text=True)
-    assert '<td class="num">1</td>' in page
+    assert 'aria-hidden="true">Members</span><span>1</span>' in page
     response = client.post("/admin/departments", data={"name": "  Oncology   Day Unit "})
     assert response.status_code == 302
     assert _department("Oncology Day Unit") is not None
