@@ -72,7 +72,10 @@ def test_an_sso_account_signs_a_policy_by_signing_in_again(page, live_server, tm
         finally:
             config.update(OIDC_DISCOVERY_URL="", OIDC_CLIENT_ID="", OIDC_CLIENT_SECRET="")
     with live_server.app.app_context():
-        [signature] = db.session.scalars(select(PolicySignature)).all()
+        # This policy's: the shared live server holds earlier journeys' signatures too.
+        [signature] = db.session.scalars(
+            select(PolicySignature).where(PolicySignature.policy_id == policy_id)
+        ).all()
         assert signature.confirmed_by == "oidc"
         assert signature.typed_name == "Nadia Nurse"
         db.session.remove()
